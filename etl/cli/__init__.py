@@ -1,0 +1,87 @@
+"""The `ogi` command line: thin commands over the library, errors reported in one place.
+
+Each command parses its options, calls one library function and prints what it returns.
+A `WarehouseError` becomes `Error: ...` and its exit code; anything else is a bug and shows its
+traceback (`--traceback` shows ours too).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+from rich.console import Console
+from sqlalchemy import Engine
+
+from etl import __version__
+from etl.config import resolve_database_url
+from etl.db import create_warehouse_engine, require_head
+from etl.errors import WarehouseError
+
+
+@dataclass
+class AppContext:
+    """What every command needs: the database URL, an engine made on first use, consoles."""
+
+    db: str | None
+    traceback: bool = False
+    out: Console = field(default_factory=lambda: Console(soft_wrap=True))
+    err: Console = field(default_factory=lambda: Console(stderr=True, soft_wrap=True))
+    _engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        """The warehouse engine, whatever the schema version (for `ogi db`)."""
+        if self._engine is None:
+            self._engine = create_warehouse_engine(resolve_database_url(self.db))
+        return self._engine
+
+    def warehouse(self) -> Engine:
+        """The engine, refusing a database that is not migrated to head."""
+        require_head(self.engine)
+        return self.engine
+
+
+class WarehouseGroup(click.Group):
+    """A click group that turns `WarehouseError` into `Error: ...` and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WarehouseError as exc:
+            app = ctx.find_object(AppContext)
+            if app is not None and app.traceback:
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+
+pass_app = click.make_pass_decorator(AppContext)
+
+
+@click.group(cls=WarehouseGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    metavar="URL",
+    help="Database URL or SQLite file [default: $OGI_DATABASE_URL, else data/warehouse.db].",
+)
+@click.option("--traceback", is_flag=True, help="Show the traceback of errors too.")
+@click.version_option(__version__, prog_name="ogi")
+@click.pass_context
+def main(ctx: click.Context, db: str | None, traceback: bool) -> None:
+    """ogi-warehouse: load 政府信息公开工作年度报告 spreadsheets into SQL and report on them.
+
+    \b
+    Example:
+      ogi db upgrade
+      OGI_DATABASE_URL=postgresql://postgres@127.0.0.1/ogi ogi db current
+    """
+    ctx.obj = AppContext(db=db, traceback=traceback)
+
+
+# Command modules register themselves on `main`; import them last.
+from etl.cli import db_commands  # noqa: E402
+
+__all__ = ["AppContext", "db_commands", "main", "pass_app"]

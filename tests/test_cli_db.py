@@ -1,0 +1,68 @@
+"""`ogi db ...` end to end through the click entry point."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from click.testing import CliRunner
+from sqlalchemy.engine import URL
+
+from etl.cli import main
+from etl.db import head_revision
+
+
+def _url(url: URL) -> str:
+    return url.render_as_string(hide_password=False)
+
+
+def test_upgrade_current_check_tables(empty_url: URL) -> None:
+    runner = CliRunner()
+    db = ["--db", _url(empty_url)]
+
+    result = runner.invoke(main, [*db, "db", "current"])
+    assert result.exit_code == 0, result.output
+    assert "empty (head is" in result.output
+
+    result = runner.invoke(main, [*db, "db", "tables"])
+    assert result.exit_code == 1
+    assert "run 'ogi db upgrade'" in result.output
+
+    result = runner.invoke(main, [*db, "db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert f"empty -> {head_revision()}." in result.output
+
+    result = runner.invoke(main, [*db, "db", "upgrade"])
+    assert f"is already at {head_revision()}." in result.output
+
+    result = runner.invoke(main, [*db, "db", "check"])
+    assert result.exit_code == 0, result.output
+    assert "no drift" in result.output
+
+    result = runner.invoke(main, [*db, "db", "tables"])
+    assert result.exit_code == 0, result.output
+    assert "request_rows" in result.output
+
+
+def test_default_database_is_data_warehouse_db(tmp_path: object, monkeypatch: object) -> None:
+    import pytest
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    monkeypatch.chdir(tmp_path)  # type: ignore[arg-type]
+    monkeypatch.delenv("OGI_DATABASE_URL", raising=False)
+    result = CliRunner().invoke(main, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "sqlite:///data/warehouse.db: empty ->" in result.output
+
+
+def test_python_dash_m_etl_runs_the_cli() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", "--version"], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.startswith("ogi, version ")
+
+
+def test_unsupported_database_is_a_clear_error() -> None:
+    result = CliRunner().invoke(main, ["--db", "mysql://x@y/z", "db", "current"])
+    assert result.exit_code == 1
+    assert "Error: unsupported database 'mysql'" in result.output
