@@ -1,0 +1,87 @@
+"""The catalogue of validation rules: every finding names one of these codes.
+
+Reading rules (file, sheet, header, label and cell problems) are applied by the readers in
+`etl.extract`; consistency rules over the figures of a report (parts against totals, reported
+percentages, cross-year continuity) are declared here too, and applied by `etl.checks`. The
+catalogue is the single list `ogi validate`, the loader and the reports agree on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from etl.records import Finding, Location, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A validation rule: a stable code, its severity, and what it checks, in a sentence."""
+
+    code: str
+    severity: Severity
+    description: str
+
+
+READING_RULES: tuple[Rule, ...] = (
+    Rule("file.not_spreadsheet", "error", "the file is an xlsx, xls or csv spreadsheet"),
+    Rule("file.corrupt", "error", "the file can be opened and read to its end"),
+    Rule("file.too_large", "error", "the file, and each part of it unpacked, is of a sane size"),
+    Rule("file.encoding", "error", "a CSV file decodes (UTF-8, GBK/GB18030) to sensible labels"),
+    Rule("sheet.missing", "error", "every sheet the layout requires is present"),
+    Rule("header.agency_missing", "error", "the reporting body is named"),
+    Rule("header.year_invalid", "error", "the year is a whole number from 2008 to this year"),
+    Rule("header.regime_mismatch", "error", "the regime matches the year and the layout used"),
+    Rule("header.level_invalid", "error", "the body's level is one of the known levels"),
+    Rule("header.division_code_invalid", "error", "a division code has six digits"),
+    Rule("header.date_invalid", "error", "the publication date is a date"),
+    Rule("label.unknown", "error", "every label is one the layout knows"),
+    Rule("label.duplicate", "error", "no label or code appears twice"),
+    Rule("cell.missing", "error", "every required cell is filled"),
+    Rule("cell.not_a_number", "error", "a figure is a number (with an optional unit)"),
+    Rule("cell.negative", "error", "a count is not negative"),
+    Rule("cell.not_whole", "error", "a count is a whole number"),
+    Rule("cell.formula_uncached", "error", "a formula cell has a saved value"),
+    Rule("measure.unknown", "error", "a long-format row names a known measure and dimensions"),
+)
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+def register(*rules: Rule) -> None:
+    """Add rules to the catalogue; a code may be registered once."""
+    for rule in rules:
+        if rule.code in _REGISTRY:
+            raise ValueError(f"rule {rule.code!r} is registered twice")
+        _REGISTRY[rule.code] = rule
+
+
+def get_rule(code: str) -> Rule:
+    """The rule with this code."""
+    return _REGISTRY[code]
+
+
+def all_rules() -> list[Rule]:
+    """Every rule of the catalogue, in registration order."""
+    return list(_REGISTRY.values())
+
+
+def finding(
+    code: str,
+    location: Location,
+    message: str,
+    *,
+    found: str | None = None,
+    expected: str | None = None,
+) -> Finding:
+    """A finding of rule `code`, with the rule's severity."""
+    return Finding(
+        severity=get_rule(code).severity,
+        rule_code=code,
+        location=location,
+        message=message,
+        found=found,
+        expected=expected,
+    )
+
+
+register(*READING_RULES)
