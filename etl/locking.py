@@ -1,0 +1,103 @@
+"""One ETL writer at a time, with a lock the operating system or the database holds.
+
+SQLite: an exclusive `flock` on the warehouse file itself. PostgreSQL: a session-level advisory
+lock on a connection kept open for the run. Either is released the moment its holder dies, even
+by `kill -9`; there is no lock file or lock row that a crash could leave behind.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, text
+
+from etl.config import describe_url
+from etl.errors import WarehouseError
+
+#: Key of the PostgreSQL advisory lock: "ogi-warehouse ETL" folded into a signed 64-bit integer.
+ADVISORY_LOCK_KEY = 0x6F67692D65746C  # b"ogi-etl"
+
+#: How often a waiting writer tries the lock again, in seconds.
+POLL_SECONDS = 0.2
+
+
+class LockHeld(WarehouseError):
+    """Another ETL run holds the warehouse's lock."""
+
+    exit_code = 3
+
+
+def _sqlite_path(engine: Engine) -> str:
+    database = engine.url.database
+    if not database or database == ":memory:":
+        raise WarehouseError("an in-memory SQLite database cannot be locked between processes")
+    return database
+
+
+@contextmanager
+def _sqlite_lock(engine: Engine, wait: bool, timeout: float | None) -> Iterator[None]:
+    path = _sqlite_path(engine)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        _acquire(lambda: _try_flock(fd), engine, wait, timeout)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _try_flock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+@contextmanager
+def _postgres_lock(engine: Engine, wait: bool, timeout: float | None) -> Iterator[None]:
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+
+        def attempt() -> bool:
+            query = text("SELECT pg_try_advisory_lock(:key)")
+            return bool(connection.execute(query, {"key": ADVISORY_LOCK_KEY}).scalar())
+
+        _acquire(attempt, engine, wait, timeout)
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY})
+
+
+def _acquire(
+    attempt: Callable[[], bool], engine: Engine, wait: bool, timeout: float | None
+) -> None:
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while not attempt():
+        if not wait or (deadline is not None and time.monotonic() >= deadline):
+            raise LockHeld(
+                f"another ETL run is writing to {describe_url(engine.url)}; "
+                "try again later, or pass --wait to queue behind it"
+            )
+        time.sleep(POLL_SECONDS)
+
+
+@contextmanager
+def etl_lock(engine: Engine, *, wait: bool = False, timeout: float | None = None) -> Iterator[None]:
+    """Hold the warehouse's ETL lock for the duration of the block.
+
+    Raises `LockHeld` at once when another process holds it, or, with `wait`, after `timeout`
+    seconds (never, when `timeout` is None).
+    """
+    if engine.dialect.name == "sqlite":
+        with _sqlite_lock(engine, wait, timeout):
+            yield
+    else:
+        with _postgres_lock(engine, wait, timeout):
+            yield
