@@ -123,12 +123,19 @@ def build_annual(engine: Engine, agency: str, year: int) -> AnnualReport:
         division_code=this.division_code,
         year=year,
         regime_code=this.regime_code,
-        published_on=this.published_on,
+        published_on=_as_date(this.published_on),
         source_file=this.source_file,
         previous_year=year - 1 if year - 1 in reports else None,
-        parts=arrange(layout, figures),
+        parts=arrange(layout, list(figures)),
         failed_checks=checks,
     )
+
+
+def _as_date(value: object) -> date | None:
+    """A date column read through a view: SQLite gives the ISO text, PostgreSQL a date."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def _order(figure: Row[Any]) -> tuple[int, int, int]:
