@@ -34,8 +34,12 @@ def _synthetic_family(engine: Engine) -> None:
             w.fact(rc, "proactive.channel_share_pct", 50, unit="%", channel="website")
             w.fact(rn, "proactive.channel_share_pct", 75, unit="%", channel="website")
         # Fees changed unit between years: no change is computed across units.
-        w.fact(w.report(city, 2018, file_name="synthetic-city-2018.xlsx"), "fees.charged_amount",
-               "1.5", unit="万元")
+        w.fact(
+            w.report(city, 2018, file_name="synthetic-city-2018.xlsx"),
+            "fees.charged_amount",
+            "1.5",
+            unit="万元",
+        )
         rc2017 = connection.execute(
             text("SELECT report_id FROM reports WHERE agency_id = :a AND year = 2017"),
             {"a": city},
@@ -59,7 +63,18 @@ def test_year_over_year(engine: Engine) -> None:
         ("合成市", 2017, "proactive.total", None, 130, "条", 2016, 100, 30, 30),
         ("合成市", 2018, "fees.charged_amount", None, 1.5, "万元", 2017, 200, None, None),
         ("合成北镇", 2016, "proactive.by_channel", "website", 30, "条", None, None, None, None),
-        ("合成北镇", 2016, "proactive.channel_share_pct", "website", 75, "%", None, None, None, None),
+        (
+            "合成北镇",
+            2016,
+            "proactive.channel_share_pct",
+            "website",
+            75,
+            "%",
+            None,
+            None,
+            None,
+            None,
+        ),
         ("合成北镇", 2016, "proactive.total", None, 40, "条", None, None, None, None),
         ("合成北镇", 2017, "proactive.by_channel", "website", 50, "条", 2016, 30, 20, 66.7),
         ("合成北镇", 2017, "proactive.channel_share_pct", "website", 75, "%", 2016, 75, 0, 0),

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from factories import ANLU_TOWNSHIPS, Warehouse, insert_anlu_2017
 from sqlalchemy import Engine, text
 
-from factories import ANLU_TOWNSHIPS, Warehouse, insert_anlu_2017
+from etl.reports.result import plain_value
 
 
 @pytest.fixture
@@ -21,13 +22,7 @@ def anlu(engine: Engine) -> Iterator[Engine]:
 
 def _rows(engine: Engine, sql: str) -> list[tuple[Any, ...]]:
     with engine.connect() as connection:
-        return [tuple(_plain(v) for v in row) for row in connection.execute(text(sql))]
-
-
-def _plain(value: Any) -> Any:
-    from etl.reports.result import plain_value
-
-    return plain_value(value)
+        return [tuple(plain_value(v) for v in row) for row in connection.execute(text(sql))]
 
 
 def test_proactive_total_and_publishers(anlu: Engine) -> None:
@@ -136,8 +131,16 @@ def test_std2021_other_outcomes_sum_to_std2019s_one_row(engine: Engine) -> None:
         r2021 = w.report(body, 2021, "std2021", file_name="synthetic-2021.xlsx")
         w.fact(r2020, "requests.count", 4, row="std2019.results.other", applicant="total")
         for row, n in [("no_correction", 1), ("unpaid_fee", 2), ("other", 3)]:
-            w.fact(r2021, "requests.count", n, row=f"std2021.results.other.{row}", applicant="total")
-        w.fact(r2021, "requests.count", 9, row="std2021.results.other.other", applicant="natural_person")
+            w.fact(
+                r2021, "requests.count", n, row=f"std2021.results.other.{row}", applicant="total"
+            )
+        w.fact(
+            r2021,
+            "requests.count",
+            9,
+            row="std2021.results.other.other",
+            applicant="natural_person",
+        )
     rows = _rows(
         engine,
         "SELECT year, regime_code, comparable_code, requests, rows_summed"
@@ -182,8 +185,21 @@ def test_long_format_has_every_current_figure_traced_to_its_cell(anlu: Engine) -
         "SELECT agency, parent_agency, level_code, division_code, regime_code, label_zh,"
         " value, unit_code, source_file, source_sheet, source_cell FROM rpt_figures_long"
         " WHERE measure_code = 'proactive.total'",
-    ) == [("安陆市", "孝感市", "county", "420982", "pre2019", "主动公开政府信息数", 8052, "条",
-           "anlu-2017.xlsx", "统计表", "C2")]
+    ) == [
+        (
+            "安陆市",
+            "孝感市",
+            "county",
+            "420982",
+            "pre2019",
+            "主动公开政府信息数",
+            8052,
+            "条",
+            "anlu-2017.xlsx",
+            "统计表",
+            "C2",
+        )
+    ]
 
 
 def test_views_read_only_the_current_version(anlu: Engine) -> None:
@@ -193,6 +209,7 @@ def test_views_read_only_the_current_version(anlu: Engine) -> None:
         r = w.report(anlu_id, 2017, file_name="synthetic-anlu-2017-v2.xlsx", version=2)
         w.fact(r, "proactive.total", 8053, unit="条")
     assert _rows(anlu, "SELECT year, total_items FROM rpt_proactive") == [(2017, 8053)]
-    assert _rows(
-        anlu, "SELECT version, is_current FROM rpt_report_versions ORDER BY version"
-    ) in ([(1, False), (2, True)], [(1, 0), (2, 1)])
+    assert _rows(anlu, "SELECT version, is_current FROM rpt_report_versions ORDER BY version") in (
+        [(1, False), (2, True)],
+        [(1, 0), (2, 1)],
+    )
