@@ -46,6 +46,7 @@ class Agency(Base):
             name="division_code_six_digits",
         ),
         CheckConstraint("length(name) > 0", name="name_not_empty"),
+        Index("ix_agencies_name", "name"),  # bodies are looked up by name (reports, CLI)
     )
 
     agency_id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)

@@ -1,0 +1,206 @@
+"""The annual statistical report of one body and year, in the shape of its regime's layout.
+
+Every value comes from `rpt_year_over_year` (this year's figure, last year's, the change), so
+the report shows what an analyst's query of the view shows. Failed consistency checks are
+listed at the end once the `rpt_checks` view exists (see `failed_checks`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Row, text
+
+from etl.db import connect
+from etl.reports.agencies import find_agency
+from etl.reports.errors import ReportNotLoaded
+from etl.reports.layouts import LAYOUTS, Line, Part
+from etl.reports.result import Value, plain_value
+
+
+@dataclass(slots=True)
+class AnnualLine:
+    """One line: a heading (no value), or a figure with last year's value and the change."""
+
+    label: str
+    indent: int = 0
+    value: Value = None
+    unit: str | None = None
+    qualifier: str = "exact"
+    previous_value: Value = None
+    change: Value = None
+    change_pct: Value = None
+    is_heading: bool = False
+
+
+@dataclass(slots=True)
+class AnnualPart:
+    """A part of the report with its lines."""
+
+    title: str
+    lines: list[AnnualLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class FailedCheck:
+    """A consistency rule the report fails: reported against computed figure."""
+
+    rule_code: str
+    severity: str
+    message: str
+    reported: Value = None
+    computed: Value = None
+    difference: Value = None
+
+
+@dataclass(slots=True)
+class AnnualReport:
+    """The statistical content of one body's report for one year."""
+
+    agency: str
+    parent_agency: str | None
+    division_code: str | None
+    year: int
+    regime_code: str
+    published_on: date | None
+    source_file: str
+    previous_year: int | None
+    parts: list[AnnualPart]
+    #: None until the `rpt_checks` view exists; then the rules this report fails.
+    failed_checks: list[FailedCheck] | None
+
+
+def failed_checks(connection: Connection, report_id: int) -> list[FailedCheck] | None:
+    """The consistency rules the report fails, or None while checks are not available.
+
+    HOOK: the `rpt_checks` view (issue #4) is built on the loader's rule catalogue, which is
+    not in the warehouse yet. When it is, select its failed rows for `report_id` here.
+    """
+    del connection, report_id
+    return None
+
+
+_FIGURES = """SELECT measure_code, label_zh, section, fact_table, fact_id, dim1_code, dim1_label,
+       dim1_sort_order, dim2_code, dim2_label, dim2_sort_order, value, value_qualifier,
+       unit_code, previous_value, change, change_pct
+FROM rpt_year_over_year WHERE agency_id = :agency_id AND year = :year"""
+
+
+def build_annual(engine: Engine, agency: str, year: int) -> AnnualReport:
+    """The annual report of body `agency` (name or `parent/name`) for `year`."""
+    with connect(engine) as connection:
+        body = find_agency(connection, agency)
+        reports = {
+            r.year: r
+            for r in connection.execute(
+                text(
+                    "SELECT year, regime_code, published_on, source_file, division_code,"
+                    " parent_agency FROM rpt_reports WHERE agency_id = :id"
+                    " AND year IN (:year, :year - 1)"
+                ),
+                {"id": body.agency_id, "year": year},
+            )
+        }
+        if year not in reports:
+            raise ReportNotLoaded(
+                f"{body.path} has no report for {year} in the warehouse: load it with 'ogi load'"
+            )
+        report_id = connection.execute(
+            text("SELECT report_id FROM rpt_reports WHERE agency_id = :id AND year = :year"),
+            {"id": body.agency_id, "year": year},
+        ).scalar_one()
+        figures = connection.execute(
+            text(_FIGURES), {"agency_id": body.agency_id, "year": year}
+        ).all()
+        checks = failed_checks(connection, int(report_id))
+    this = reports[year]
+    layout = LAYOUTS.get(this.regime_code, ())
+    return AnnualReport(
+        agency=body.name,
+        parent_agency=this.parent_agency,
+        division_code=this.division_code,
+        year=year,
+        regime_code=this.regime_code,
+        published_on=_as_date(this.published_on),
+        source_file=this.source_file,
+        previous_year=year - 1 if year - 1 in reports else None,
+        parts=arrange(layout, list(figures)),
+        failed_checks=checks,
+    )
+
+
+def _as_date(value: object) -> date | None:
+    """A date column read through a view: SQLite gives the ISO text, PostgreSQL a date."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _order(figure: Row[Any]) -> tuple[int, int, int]:
+    big = 1 << 30
+    first = figure.dim1_sort_order if figure.dim1_sort_order is not None else big
+    second = figure.dim2_sort_order if figure.dim2_sort_order is not None else big
+    return (first, second, int(figure.fact_id))
+
+
+def _matches(line: Line, figure: Row[Any]) -> bool:
+    if figure.measure_code != line.measure:
+        return False
+    codes = (figure.dim1_code, figure.dim2_code)
+    wanted = line.dims + (None,) * (2 - len(line.dims))
+    return all(w == c or (w == "*" and c is not None) for w, c in zip(wanted, codes, strict=True))
+
+
+def _line(line: Line, figure: Row[Any]) -> AnnualLine:
+    label = line.label.format(
+        label=figure.label_zh, dim1=figure.dim1_label or "", dim2=figure.dim2_label or ""
+    ).strip()
+    depth = max(str(figure.dim1_code).count(".") - 1, 0) if line.nest else 0
+    return AnnualLine(
+        label=label,
+        indent=line.indent + depth,
+        value=plain_value(figure.value),
+        unit=figure.unit_code,
+        qualifier=figure.value_qualifier,
+        previous_value=plain_value(figure.previous_value),
+        change=plain_value(figure.change),
+        change_pct=plain_value(figure.change_pct),
+    )
+
+
+def arrange(layout: tuple[Part, ...], figures: list[Row[Any]]) -> list[AnnualPart]:
+    """Place each figure on its layout line; figures no line shows go to a last part."""
+    ordered = sorted(figures, key=_order)
+    used: set[tuple[str, int]] = set()
+    parts = []
+    for part in layout:
+        lines: list[AnnualLine] = []
+        for line in part.lines:
+            if line.measure is None:
+                lines.append(AnnualLine(label=line.label, indent=line.indent, is_heading=True))
+                continue
+            for figure in ordered:
+                if _matches(line, figure) and (figure.fact_table, figure.fact_id) not in used:
+                    used.add((figure.fact_table, figure.fact_id))
+                    lines.append(_line(line, figure))
+        parts.append(AnnualPart(part.title, _drop_empty_headings(lines)))
+    rest = [f for f in ordered if (f.fact_table, f.fact_id) not in used]
+    if rest:  # a regime without a layout shows every figure here
+        title = "其他数据" if layout else "数据"
+        parts.append(AnnualPart(title, [_line(_ANY, f) for f in rest]))
+    return [p for p in parts if p.lines]
+
+
+_ANY = Line("{label} {dim1} {dim2}")
+
+
+def _drop_empty_headings(lines: list[AnnualLine]) -> list[AnnualLine]:
+    kept: list[AnnualLine] = []
+    for i, line in enumerate(lines):
+        following = lines[i + 1] if i + 1 < len(lines) else None
+        if line.is_heading and (following is None or following.is_heading):
+            continue
+        kept.append(line)
+    return kept

@@ -1,0 +1,72 @@
+"""Named reports: each `rpt_` view, filtered by body, year and measure, in a stable order."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from sqlalchemy import Engine, bindparam, text
+
+from etl.db import connect
+from etl.reports.agencies import find_agency
+from etl.reports.errors import InvalidFilter, UnknownReport
+from etl.reports.result import ReportTable, plain_rows
+from etl.reports.views import VIEW_COLUMNS, VIEW_ORDER, report_names
+
+YearRange = tuple[int, int]
+
+
+def parse_years(spec: str) -> YearRange:
+    """`2017` or `2016-2018` as an inclusive range of years."""
+    match = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?", spec)
+    if not match:
+        raise InvalidFilter(f"years {spec!r}: expected a year (2017) or a range (2016-2018)")
+    first = int(match.group(1))
+    last = int(match.group(2) or first)
+    if last < first:
+        raise InvalidFilter(f"years {spec!r}: the range ends before it starts")
+    return first, last
+
+
+def view_for(name: str) -> str:
+    """The view behind report `name` (`proactive`, `request-outcomes`, `rpt_fees` ...)."""
+    view = "rpt_" + name.removeprefix("rpt_").replace("-", "_")
+    if view not in VIEW_COLUMNS:
+        raise UnknownReport(f"no report called {name!r}; choose one of {', '.join(report_names())}")
+    return view
+
+
+def run_report(
+    engine: Engine,
+    name: str,
+    *,
+    agencies: Sequence[str] = (),
+    years: YearRange | None = None,
+    measures: Sequence[str] = (),
+) -> ReportTable:
+    """The rows of report `name`, for the named bodies, years and measures (all if none given)."""
+    view = view_for(name)
+    columns = VIEW_COLUMNS[view]
+    where: list[str] = []
+    params: dict[str, object] = {}
+    with connect(engine) as connection:
+        if agencies:
+            params["agency_ids"] = [find_agency(connection, a).agency_id for a in agencies]
+            where.append("agency_id IN :agency_ids")
+        if years is not None:
+            params["first"], params["last"] = years
+            where.append("year BETWEEN :first AND :last")
+        if measures:
+            if "measure_code" not in columns:
+                raise InvalidFilter(f"report {name!r} has no measures to filter on")
+            params["measures"] = list(measures)
+            where.append("measure_code IN :measures")
+        sql = f"SELECT {', '.join(columns)} FROM {view}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY " + ", ".join(VIEW_ORDER[view])
+        statement = text(sql).bindparams(
+            *(bindparam(p, expanding=True) for p in ("agency_ids", "measures") if p in params)
+        )
+        rows = connection.execute(statement, params).all()
+    return ReportTable(title=view, columns=list(columns), rows=plain_rows(rows))
