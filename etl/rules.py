@@ -47,6 +47,7 @@ READING_RULES: tuple[Rule, ...] = (
 
 #: Problems the loader finds when it maps a report's facts onto the warehouse.
 LOAD_RULES: tuple[Rule, ...] = (
+    Rule("load.no_report", "error", "the file holds at least one report"),
     Rule("load.dims_invalid", "error", "a figure has exactly the dimensions its fact table takes"),
     Rule("load.unit_missing", "error", "a figure in money or of several units names its unit"),
     Rule(

@@ -180,3 +180,115 @@ def with_value(report: ExtractedReport, measure: str, value: str | int, **dims: 
 def extraction(path: Path, *reports: ExtractedReport) -> Extraction:
     """What a reader returns for `path` holding `reports`, without findings."""
     return Extraction(path=path, file_format="xlsx", reports=list(reports))
+
+
+SYNTHETIC_COUNTY = "合成县（测试用）"
+SYNTHETIC_CITY = "合成市（测试用）"
+
+#: Rows of the synthetic table 三 and the columns of its applicants.
+_TABLE3_ROWS = {
+    "new": 3,
+    "carried_over": 4,
+    "results.disclosed": 6,
+    "results.partial": 7,
+    "results.unavailable.not_held": 18,
+    "results.total": 32,
+    "carried_forward": 33,
+}
+_TABLE3_COLUMNS = {"natural_person": "B", "commercial": "C", "total": "H"}
+
+
+def std2021_report(
+    year: int,
+    *,
+    file: str | None = None,
+    carried_over: int = 1,
+    carried_forward: int = 1,
+    in_force: int = 10,
+    issued: int = 2,
+    repealed: int = 1,
+) -> ExtractedReport:
+    """A synthetic county's std2021 report, consistent within itself.
+
+    Natural persons carry `carried_over` requests over and `carried_forward` forward (new
+    requests make the balance); companies carry none. Table 二 has one row (行政规范性文件),
+    table 四 one block (行政复议).
+    """
+    file = file or f"synthetic-county-{year}.xlsx"
+    by_column = {
+        "natural_person": {
+            "new": 5 + carried_forward - carried_over,
+            "carried_over": carried_over,
+            "results.disclosed": 3,
+            "results.partial": 1,
+            "results.unavailable.not_held": 1,
+            "results.total": 5,
+            "carried_forward": carried_forward,
+        },
+        "commercial": {
+            "new": 2,
+            "carried_over": 0,
+            "results.disclosed": 2,
+            "results.total": 2,
+            "carried_forward": 0,
+        },
+    }
+    by_column["total"] = {
+        row: sum(values.get(row, 0) for values in by_column.values()) for row in _TABLE3_ROWS
+    }
+    facts = [
+        fact(
+            "requests.count",
+            value,
+            f"{_TABLE3_COLUMNS[column]}{_TABLE3_ROWS[row]}",
+            sheet="表三",
+            file=file,
+            request_row_code=f"std2021.{row}",
+            applicant_type_code=column,
+        )
+        for column, values in by_column.items()
+        for row, value in values.items()
+    ]
+    facts += [
+        fact(
+            "table2.value",
+            value,
+            cell,
+            sheet="表二",
+            file=file,
+            table_row_code="std2021.normative",
+            table_column_code=column,
+        )
+        for column, value, cell in (
+            ("std2021.issued", issued, "B5"),
+            ("std2021.repealed", repealed, "C5"),
+            ("std2021.in_force", in_force, "D5"),
+        )
+    ]
+    facts += [
+        fact(
+            "review.count",
+            value,
+            f"{letter}4",
+            sheet="表四",
+            file=file,
+            block_code="review",
+            result_code=result,
+        )
+        for result, value, letter in (
+            ("upheld", 1, "A"),
+            ("corrected", 0, "B"),
+            ("other", 0, "C"),
+            ("pending", 1, "D"),
+            ("total", 2, "E"),
+        )
+    ]
+    header = ReportHeader(
+        agency_name=SYNTHETIC_COUNTY,
+        year=year,
+        regime_code="std2021",
+        level_code="county",
+        parent_agency_name=SYNTHETIC_CITY,
+        location=Location(file, "基本信息"),
+    )
+    return ExtractedReport(header, facts)
