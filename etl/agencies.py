@@ -69,13 +69,14 @@ def ensure_townships(
     wanted = sorted(set(names))
     if not wanted:
         return {}
-    known = dict(
-        connection.execute(
+    known = {
+        name: agency_id
+        for name, agency_id in connection.execute(
             select(Agency.name, Agency.agency_id).where(
                 Agency.parent_agency_id == parent_id, Agency.name.in_(wanted)
             )
-        ).tuples()
-    )
+        )
+    }
     for name in wanted:
         if name not in known:
             known[name] = _create(connection, name, "township", parent_id)

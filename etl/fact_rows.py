@@ -92,7 +92,7 @@ class Catalogue:
             (ReliefProgramme.programme_code, ReliefProgramme.unit_code),
             (ProactiveTableColumn.table_column_code, ProactiveTableColumn.unit_code),
         ):
-            for code, unit_code in connection.execute(select(column, unit)).tuples():
+            for code, unit_code in connection.execute(select(column, unit)):
                 if unit_code is not None:
                     dim_units[(column.key, code)] = unit_code
         return cls(measures, dim_units)

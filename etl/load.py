@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.exc import DataError, IntegrityError
@@ -51,12 +50,6 @@ from models.base import utc_now
 
 #: The files `load_paths` picks up in a directory.
 SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".csv")
-
-
-class Reader(Protocol):
-    """Reads one file into an `Extraction` (`etl.extract.read_file`); never raises for bad input."""
-
-    def __call__(self, path: Path, *, encoding: str | None = None) -> Extraction: ...
 
 
 #: Called after each file with how many are done, how many in all, and the file's result.
@@ -128,12 +121,11 @@ def validate_file(
     *,
     engine: Engine | None = None,
     encoding: str | None = None,
-    read: Reader = read_extraction,
 ) -> list[Finding]:
     """Every finding about a file: reading, consistency, and, given the warehouse, the
     catalogue and last year's report. Writes nothing.
     """
-    extraction = read(path, encoding=encoding)
+    extraction = read_extraction(path, encoding=encoding)
     if engine is None:
         return validate_extraction(extraction)
     with connect(engine) as connection:
@@ -145,11 +137,17 @@ def validate_paths(
     *,
     engine: Engine | None = None,
     encoding: str | None = None,
-    read: Reader = read_extraction,
 ) -> list[tuple[Path, list[Finding]]]:
     """`validate_file` for every file given or found under the directories given."""
     return [
-        (path, validate_file(path, engine=engine, encoding=encoding, read=read))
+        (
+            path,
+            validate_file(
+                path,
+                engine=engine,
+                encoding=encoding,
+            ),
+        )
         for path in collect_files(paths)
     ]
 
@@ -191,7 +189,6 @@ def load_paths(
     progress: ProgressCallback | None = None,
     encoding: str | None = None,
     command: str | None = None,
-    read: Reader = read_extraction,
 ) -> LoadSummary:
     """Load files and the spreadsheets under directories, as one run (`etl_runs`).
 
@@ -203,7 +200,14 @@ def load_paths(
     results: list[FileResult] = []
     try:
         for done, path in enumerate(files, start=1):
-            results.append(load_file(engine, path, run_id=run_id, encoding=encoding, read=read))
+            results.append(
+                load_file(
+                    engine,
+                    path,
+                    run_id=run_id,
+                    encoding=encoding,
+                )
+            )
             if progress is not None:
                 progress(done, len(files), results[-1])
     except BaseException as exc:
@@ -219,7 +223,6 @@ def load_file(
     *,
     run_id: int,
     encoding: str | None = None,
-    read: Reader = read_extraction,
 ) -> FileResult:
     """Load one file in one transaction as part of run `run_id`, and record what became of it."""
     content = path.read_bytes()
@@ -238,7 +241,7 @@ def load_file(
                 report_ids=_reports_from(connection, known.source_file_id),
                 message="the same content was loaded before",
             )
-    extraction = read(path, encoding=encoding)
+    extraction = read_extraction(path, encoding=encoding)
     with connect(engine) as connection:
         findings = validate_extraction(extraction, connection)
     try:

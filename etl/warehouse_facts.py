@@ -48,13 +48,14 @@ def read_report(connection: Connection, report_id: int) -> ExtractedReport:
         level_code=header_row.level_code,
     )
     file_name = header_row.file_name
-    townships = dict(
-        connection.execute(
+    townships = {
+        agency_id: name
+        for agency_id, name in connection.execute(
             select(Agency.agency_id, Agency.name).where(
                 Agency.parent_agency_id == header_row.agency_id
             )
-        ).tuples()
-    )
+        )
+    }
     facts = []
     for table_name in FACT_MODELS:
         table = fact_table(table_name)
