@@ -138,9 +138,9 @@ def _check_sum(
         rule.code,
         _anchor(left + right),
         f"{rule.description}{_group_label(rule, group)}: {_expression(left)} ≠ "
-        f"{_expression(right)}; difference {_fmt(left_sum - right_sum)}",
-        found=_fmt(left_sum),
-        expected=_fmt(right_sum),
+        f"{_expression(right)}; difference {format_value(left_sum - right_sum)}",
+        found=format_value(left_sum),
+        expected=format_value(right_sum),
     )
 
 
@@ -167,11 +167,11 @@ def _check_share(
         _anchor(share),
         f"{rule.description}{_group_label(rule, group)}: reported {shown} but "
         f"{_expression(numerator, bracket=True)} / {_expression(denominator, bracket=True)} "
-        f"= {_fmt(ratio.quantize(hundredths, ROUND_HALF_UP))}%; difference "
-        f"{_fmt((reported - ratio).quantize(hundredths, ROUND_HALF_UP))} points, "
-        f"allowed ±{_fmt(tolerance)}",
-        found=_fmt(reported),
-        expected=_fmt(ratio.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)),
+        f"= {format_value(ratio.quantize(hundredths, ROUND_HALF_UP))}%; difference "
+        f"{format_value((reported - ratio).quantize(hundredths, ROUND_HALF_UP))} points, "
+        f"allowed ±{format_value(tolerance)}",
+        found=format_value(reported),
+        expected=format_value(ratio.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)),
     )
 
 
@@ -206,10 +206,10 @@ def _group_label(rule: ConsistencyRule, group: str | None) -> str:
 
 def _expression(matches: list[_Match], *, bracket: bool = False, unit: str = "") -> str:
     """`8052 (主动公开!C5)`, or `1383 (主动公开!C6) + 6669 (主动公开!C7) = 8052`."""
-    parts = " + ".join(f"{_fmt(m.fact.value.value)}{unit} ({_where(m)})" for m in matches)
+    parts = " + ".join(f"{format_value(m.fact.value.value)}{unit} ({_where(m)})" for m in matches)
     if len(matches) == 1:
         return parts
-    summed = f"{parts} = {_fmt(_total(matches))}"
+    summed = f"{parts} = {format_value(_total(matches))}"
     return f"({summed})" if bracket else summed
 
 
@@ -222,7 +222,7 @@ def _where(match: _Match) -> str:
     return location.cell or str(location)
 
 
-def _fmt(value: Decimal) -> str:
+def format_value(value: Decimal) -> str:
     """A value as a person writes it: 8052, 88.6, -3 (no exponent, no trailing zeros)."""
     if value == value.to_integral_value():
         return str(int(value))

@@ -32,3 +32,7 @@ class InputNotFound(WarehouseError):
 
 class NotFound(WarehouseError):
     """What was asked for (a body, a report) is not in the warehouse."""
+
+
+class AmbiguousName(WarehouseError):
+    """A name matches several bodies; naming the parent tells them apart."""
