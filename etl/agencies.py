@@ -69,17 +69,26 @@ def ensure_townships(
     wanted = sorted(set(names))
     if not wanted:
         return {}
-    known = {
-        name: agency_id
-        for name, agency_id in connection.execute(
-            select(Agency.name, Agency.agency_id).where(
-                Agency.parent_agency_id == parent_id, Agency.name.in_(wanted)
-            )
+    query = select(Agency.name, Agency.agency_id).where(
+        Agency.parent_agency_id == parent_id, Agency.name.in_(wanted)
+    )
+    known = {name: agency_id for name, agency_id in connection.execute(query)}
+    new = [name for name in wanted if name not in known]
+    if new:
+        now = utc_now()
+        connection.execute(
+            insert(Agency),
+            [
+                {
+                    "name": name,
+                    "level_code": "township",
+                    "parent_agency_id": parent_id,
+                    "created_at": now,
+                }
+                for name in new
+            ],
         )
-    }
-    for name in wanted:
-        if name not in known:
-            known[name] = _create(connection, name, "township", parent_id)
+        known = {name: agency_id for name, agency_id in connection.execute(query)}
     return known
 
 
