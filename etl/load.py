@@ -15,7 +15,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, insert
 from sqlalchemy.exc import DataError, IntegrityError
 
 from etl.agencies import ensure_agency, ensure_townships, find_agency
@@ -38,15 +38,13 @@ from etl.lineage import (
     finish_run,
     record_file,
     save_source_file,
-    set_source_status,
     start_run,
     touch_source_file,
 )
-from etl.records import Extraction, Finding, Location, ReportHeader
+from etl.records import Extraction, Finding, Location
 from etl.rules import finding
+from etl.versions import add_report_version, reports_from_file
 from etl.warehouse_facts import previous_report
-from models.agencies import Report
-from models.base import utc_now
 
 #: The files `load_paths` picks up in a directory.
 SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".csv")
@@ -238,7 +236,7 @@ def load_file(
                 outcome="unchanged",
                 source_file_id=known.source_file_id,
                 sha256=digest,
-                report_ids=_reports_from(connection, known.source_file_id),
+                report_ids=reports_from_file(connection, known.source_file_id),
                 message="the same content was loaded before",
             )
     extraction = read_extraction(path, encoding=encoding)
@@ -288,7 +286,7 @@ def _write(
     written = 0
     for report in extraction.reports:
         agency_id = ensure_agency(connection, report.header)
-        report_id = _add_version(connection, agency_id, report.header, source_file_id, run_id)
+        report_id = add_report_version(connection, agency_id, report.header, source_file_id, run_id)
         townships = ensure_townships(connection, agency_id, township_names(report))
         rows = fact_rows(catalogue, report, report_id, townships)
         for table_name in FACT_MODELS:  # one executemany per fact table
@@ -343,61 +341,4 @@ def _reject(
         sha256=digest,
         findings=findings,
         message=message,
-    )
-
-
-def _add_version(
-    connection: Connection,
-    agency_id: int,
-    header: ReportHeader,
-    source_file_id: int,
-    run_id: int,
-) -> int:
-    """Add the next version of the body's report for the year, superseding the current one."""
-    now = utc_now()
-    same = (Report.agency_id == agency_id, Report.year == header.year)
-    current = connection.execute(
-        select(Report.report_id, Report.source_file_id).where(*same, Report.is_current.is_(True))
-    ).first()
-    if current is not None:
-        connection.execute(
-            update(Report)
-            .where(Report.report_id == current.report_id)
-            .values(is_current=False, superseded_at=now)
-        )
-        still_current = connection.execute(
-            select(func.count())
-            .select_from(Report)
-            .where(Report.source_file_id == current.source_file_id, Report.is_current.is_(True))
-        ).scalar_one()
-        if not still_current and current.source_file_id != source_file_id:
-            set_source_status(connection, current.source_file_id, "superseded")
-    last = connection.execute(select(func.max(Report.version)).where(*same)).scalar_one()
-    return int(
-        connection.execute(
-            insert(Report)
-            .values(
-                agency_id=agency_id,
-                year=header.year,
-                regime_code=header.regime_code,
-                published_on=header.published_on,
-                version=(last or 0) + 1,
-                is_current=True,
-                source_file_id=source_file_id,
-                run_id=run_id,
-                loaded_at=now,
-            )
-            .returning(Report.report_id)
-        ).scalar_one()
-    )
-
-
-def _reports_from(connection: Connection, source_file_id: int) -> list[int]:
-    """The reports a file holds, current versions first."""
-    return list(
-        connection.execute(
-            select(Report.report_id)
-            .where(Report.source_file_id == source_file_id)
-            .order_by(Report.is_current.desc(), Report.report_id)
-        ).scalars()
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,11 @@ from facts import (
 from sqlalchemy import Engine, text
 from standin import StandInReader
 
-from etl.errors import InputNotFound
+from etl.errors import AmbiguousName, InputNotFound
 from etl.load import collect_files, load_paths, validate_file
 from etl.records import Location
 from etl.rules import finding
+from etl.show import report_figures
 
 ANLU_FIGURES = len(anlu_2017_facts())
 
@@ -380,3 +382,39 @@ def test_missing_paths_are_refused_before_the_run(engine: Engine, tmp_path: Path
     with pytest.raises(InputNotFound):
         load_paths(engine, [tmp_path / "nowhere.xlsx"])
     assert rows(engine, "SELECT count(*) FROM etl_runs") == [(0,)]
+
+
+def test_bodies_are_found_under_their_parent(engine: Engine, reader: StandInReader) -> None:
+    first = std2021_report(2021)
+    other = std2021_report(2021)
+    other.header = replace(other.header, parent_agency_name="另一合成市（测试用）")
+    third = std2021_report(2022, file="synthetic-county-2022.xlsx")
+    third.header = replace(third.header, division_code="990101")
+    load_paths(
+        engine,
+        [
+            reader.add("synthetic-county-2021.xlsx", first),
+            reader.add("other-synthetic-county-2021.xlsx", other, variant="other"),
+            reader.add("synthetic-county-2022.xlsx", third),
+        ],
+    )
+
+    assert rows(
+        engine,
+        "SELECT a.name, a.division_code, p.name, p.level_code, count(r.report_id) "
+        "FROM agencies a JOIN agencies p ON p.agency_id = a.parent_agency_id "
+        "JOIN reports r ON r.agency_id = a.agency_id "
+        "GROUP BY a.name, a.division_code, p.name, p.level_code ORDER BY p.name",
+    ) == [
+        (SYNTHETIC_COUNTY, None, "另一合成市（测试用）", "prefecture", 1),
+        (SYNTHETIC_COUNTY, "990101", "合成市（测试用）", "prefecture", 2),
+    ]
+    with pytest.raises(
+        AmbiguousName, match=r"2 bodies are named 合成县（测试用） .*: give --parent"
+    ):
+        report_figures(engine, SYNTHETIC_COUNTY, 2021)
+    figures = report_figures(engine, SYNTHETIC_COUNTY, 2021, parent="另一合成市（测试用）")
+    assert (len(figures), figures[0].source) == (
+        27,
+        "other-synthetic-county-2021.xlsx 表三!B3",
+    )
