@@ -115,10 +115,7 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def validate_file(
-    path: Path,
-    *,
-    engine: Engine | None = None,
-    encoding: str | None = None,
+    path: Path, *, engine: Engine | None = None, encoding: str | None = None
 ) -> list[Finding]:
     """Every finding about a file: reading, consistency, and, given the warehouse, the
     catalogue and last year's report. Writes nothing.
@@ -131,10 +128,7 @@ def validate_file(
 
 
 def validate_paths(
-    paths: Sequence[Path],
-    *,
-    engine: Engine | None = None,
-    encoding: str | None = None,
+    paths: Sequence[Path], *, engine: Engine | None = None, encoding: str | None = None
 ) -> list[tuple[Path, list[Finding]]]:
     """`validate_file` for every file given or found under the directories given."""
     return [
@@ -198,14 +192,7 @@ def load_paths(
     results: list[FileResult] = []
     try:
         for done, path in enumerate(files, start=1):
-            results.append(
-                load_file(
-                    engine,
-                    path,
-                    run_id=run_id,
-                    encoding=encoding,
-                )
-            )
+            results.append(load_file(engine, path, run_id=run_id, encoding=encoding))
             if progress is not None:
                 progress(done, len(files), results[-1])
     except BaseException as exc:
@@ -216,11 +203,7 @@ def load_paths(
 
 
 def load_file(
-    engine: Engine,
-    path: Path,
-    *,
-    run_id: int,
-    encoding: str | None = None,
+    engine: Engine, path: Path, *, run_id: int, encoding: str | None = None
 ) -> FileResult:
     """Load one file in one transaction as part of run `run_id`, and record what became of it."""
     content = path.read_bytes()
