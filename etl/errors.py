@@ -24,3 +24,15 @@ class SchemaNotAtHead(WarehouseError):
 
 class SchemaDrift(WarehouseError):
     """The database schema differs from the models (found by `ogi db check`)."""
+
+
+class InputNotFound(WarehouseError):
+    """A file or directory given to validate or load does not exist."""
+
+
+class NotFound(WarehouseError):
+    """What was asked for (a body, a report) is not in the warehouse."""
+
+
+class AmbiguousName(WarehouseError):
+    """A name matches several bodies; naming the parent tells them apart."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from etl.consistency import CONSISTENCY_RULES
 from etl.records import Finding, Location, Severity
 
 
@@ -42,6 +43,18 @@ READING_RULES: tuple[Rule, ...] = (
     Rule("cell.not_whole", "error", "a count is a whole number"),
     Rule("cell.formula_uncached", "error", "a formula cell has a saved value"),
     Rule("measure.unknown", "error", "a long-format row names a known measure and dimensions"),
+)
+
+#: Problems the loader finds when it maps a report's facts onto the warehouse.
+LOAD_RULES: tuple[Rule, ...] = (
+    Rule("load.no_report", "error", "the file holds at least one report"),
+    Rule("load.dims_invalid", "error", "a figure has exactly the dimensions its fact table takes"),
+    Rule("load.unit_missing", "error", "a figure in money or of several units names its unit"),
+    Rule(
+        "load.constraint_violated",
+        "error",
+        "the figures satisfy the warehouse's constraints (known codes, one value per cell)",
+    ),
 )
 
 _REGISTRY: dict[str, Rule] = {}
@@ -85,3 +98,5 @@ def finding(
 
 
 register(*READING_RULES)
+register(*LOAD_RULES)
+register(*(Rule(r.code, r.severity, r.description) for r in CONSISTENCY_RULES))

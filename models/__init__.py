@@ -5,6 +5,7 @@ Only Alembic migrations create these tables; `Base.metadata` is their target.
 
 from models.agencies import Agency, Report
 from models.base import Base
+from models.consistency import ConsistencyRule, ConsistencyRuleTerm
 from models.facts import (
     FACT_TABLES,
     Figure,
@@ -47,6 +48,8 @@ __all__ = [
     "ApplicantType",
     "Base",
     "Channel",
+    "ConsistencyRule",
+    "ConsistencyRuleTerm",
     "DisclosureCategory",
     "EtlRun",
     "Figure",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
+from standin import StandInReader
 
 from etl.db import create_warehouse_engine, upgrade
 
@@ -155,3 +157,11 @@ def db_env(warehouse_url: URL, monkeypatch: pytest.MonkeyPatch) -> str:
     rendered = warehouse_url.render_as_string(hide_password=False)
     monkeypatch.setenv("OGI_DATABASE_URL", rendered)
     return rendered
+
+
+@pytest.fixture
+def reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> StandInReader:
+    """A stand-in for `etl.extract.read_file` (see tests/standin.py); files go to tmp/inbox."""
+    stand_in = StandInReader(tmp_path / "inbox")
+    monkeypatch.setitem(sys.modules, "etl.extract", stand_in.module())
+    return stand_in

@@ -82,7 +82,14 @@ def main(ctx: click.Context, db: str | None, traceback: bool) -> None:
 
 
 # Command modules register themselves on `main`; import them last.
-from etl.cli import db_commands  # noqa: E402
+from etl.cli import db_commands, load_commands, report_commands, sql_commands  # noqa: E402
 
-__all__ = ["AppContext", "db_commands", "main", "pass_app"]
-from etl.cli import report_commands, sql_commands  # noqa: E402, F401
+__all__ = [
+    "AppContext",
+    "db_commands",
+    "load_commands",
+    "main",
+    "pass_app",
+    "report_commands",
+    "sql_commands",
+]

@@ -1,0 +1,229 @@
+"""Apply the consistency rules of `etl.consistency` to the facts of a report.
+
+A rule is checked only where it can be: each side needs at least one reported figure (a blank
+cell is unknown, not zero), a percentage needs a non-zero denominator, and a rule touching a
+figure that is a lower bound or an estimate ("8000余", "约60") is not checked at all. A failed
+rule gives one finding at its first figure's cell, naming every cell, value and the difference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from etl.consistency import (
+    CONSISTENCY_RULES,
+    ConsistencyRule,
+    ShareRule,
+    SumRule,
+    Term,
+    is_cross_year,
+)
+from etl.records import ExtractedReport, Fact, Finding, Location
+from etl.rules import finding
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    """A fact a term selected, and the year of the report it belongs to."""
+
+    fact: Fact
+    year: int
+    previous: bool
+
+
+def check_report(
+    report: ExtractedReport, *, rules: Sequence[ConsistencyRule] = CONSISTENCY_RULES
+) -> list[Finding]:
+    """Findings of the rules about one year that apply to the report's regime."""
+    return [
+        f
+        for rule in rules
+        if not is_cross_year(rule) and _applies(rule, report)
+        for f in _evaluate(rule, report, None)
+    ]
+
+
+def check_across_years(
+    report: ExtractedReport,
+    previous: ExtractedReport | None,
+    *,
+    rules: Sequence[ConsistencyRule] = CONSISTENCY_RULES,
+) -> list[Finding]:
+    """Findings of the rules comparing the report with the body's previous-year report."""
+    if previous is None:
+        return []
+    return [
+        f
+        for rule in rules
+        if is_cross_year(rule) and _applies(rule, report)
+        for f in _evaluate(rule, report, previous)
+    ]
+
+
+def _applies(rule: ConsistencyRule, report: ExtractedReport) -> bool:
+    return rule.regime_code is None or rule.regime_code == report.header.regime_code
+
+
+def _selects(term: Term, fact: Fact, group_by: str | None, group: str | None) -> bool:
+    if fact.measure_code != term.measure_code or not set(term.dims) <= set(fact.dims):
+        return False
+    if group_by is None:
+        return True
+    # A fact without the grouping dimension (the proactive total, against each channel) belongs
+    # to every group.
+    value = dict(fact.dims).get(group_by)
+    return value is None or value == group
+
+
+def _select(
+    terms: Iterable[Term],
+    report: ExtractedReport,
+    previous: ExtractedReport | None,
+    group_by: str | None,
+    group: str | None,
+) -> list[_Match]:
+    matches = []
+    for term in terms:
+        source = report if term.year_offset == 0 else previous
+        if source is None:
+            continue
+        matches += [
+            _Match(fact, source.header.year, source is previous)
+            for fact in source.facts
+            if _selects(term, fact, group_by, group)
+        ]
+    return matches
+
+
+def _groups(
+    rule: ConsistencyRule, report: ExtractedReport, previous: ExtractedReport | None
+) -> Sequence[str | None]:
+    """The values of the rule's grouping dimension among the facts it selects (or [None])."""
+    if rule.group_by is None:
+        return [None]
+    terms = [term for _, term in rule.roles()]
+    values = {
+        dict(m.fact.dims).get(rule.group_by) for m in _select(terms, report, previous, None, None)
+    }
+    return sorted(v for v in values if v is not None)
+
+
+def _evaluate(
+    rule: ConsistencyRule, report: ExtractedReport, previous: ExtractedReport | None
+) -> list[Finding]:
+    found = []
+    for group in _groups(rule, report, previous):
+        if isinstance(rule, SumRule):
+            result = _check_sum(rule, report, previous, group)
+        else:
+            result = _check_share(rule, report, previous, group)
+        if result is not None:
+            found.append(result)
+    return found
+
+
+def _check_sum(
+    rule: SumRule, report: ExtractedReport, previous: ExtractedReport | None, group: str | None
+) -> Finding | None:
+    left = _select(rule.left, report, previous, rule.group_by, group)
+    right = _select(rule.right, report, previous, rule.group_by, group)
+    if not left or not right or not _all_exact(left + right):
+        return None
+    left_sum, right_sum = _total(left), _total(right)
+    if left_sum == right_sum:
+        return None
+    return finding(
+        rule.code,
+        _anchor(left + right),
+        f"{rule.description}{_group_label(rule, group)}: {_expression(left)} ≠ "
+        f"{_expression(right)}; difference {format_value(left_sum - right_sum)}",
+        found=format_value(left_sum),
+        expected=format_value(right_sum),
+    )
+
+
+def _check_share(
+    rule: ShareRule, report: ExtractedReport, previous: ExtractedReport | None, group: str | None
+) -> Finding | None:
+    share = _select((rule.share,), report, previous, rule.group_by, group)
+    numerator = _select(rule.numerator, report, previous, rule.group_by, group)
+    denominator = _select(rule.denominator, report, previous, rule.group_by, group)
+    if not share or not numerator or not denominator:
+        return None
+    if not _all_exact(share + numerator + denominator) or _total(denominator) == 0:
+        return None
+    reported = _total(share)
+    ratio = _total(numerator) * 100 / _total(denominator)
+    decimals = reported_decimals(reported)
+    tolerance = Decimal(5).scaleb(-(decimals + 1))
+    if abs(reported - ratio) <= tolerance:
+        return None
+    hundredths = Decimal("0.01")
+    shown = _expression(share, unit="%")
+    return finding(
+        rule.code,
+        _anchor(share),
+        f"{rule.description}{_group_label(rule, group)}: reported {shown} but "
+        f"{_expression(numerator, bracket=True)} / {_expression(denominator, bracket=True)} "
+        f"= {format_value(ratio.quantize(hundredths, ROUND_HALF_UP))}%; difference "
+        f"{format_value((reported - ratio).quantize(hundredths, ROUND_HALF_UP))} points, "
+        f"allowed ±{format_value(tolerance)}",
+        found=format_value(reported),
+        expected=format_value(ratio.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)),
+    )
+
+
+def reported_decimals(value: Decimal) -> int:
+    """How many decimals a percentage was given with, trailing zeros not counting (88.60 → 1).
+
+    Stored values lose their trailing zeros' meaning (NUMERIC(18, 4)), so SQL can only do the
+    same; both sides of the catalogue agree on this definition.
+    """
+    exponent = value.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)  # finite: NaN and infinities never reach a fact
+    return max(0, -exponent)
+
+
+def _all_exact(matches: list[_Match]) -> bool:
+    return all(m.fact.value.qualifier == "exact" for m in matches)
+
+
+def _total(matches: list[_Match]) -> Decimal:
+    return sum((m.fact.value.value for m in matches), Decimal(0))
+
+
+def _anchor(matches: list[_Match]) -> Location:
+    """Where a finding points: the first figure of this year's report it involves."""
+    current = [m for m in matches if not m.previous]
+    return (current or matches)[0].fact.location
+
+
+def _group_label(rule: ConsistencyRule, group: str | None) -> str:
+    return "" if group is None else f" [{rule.group_by} {group}]"
+
+
+def _expression(matches: list[_Match], *, bracket: bool = False, unit: str = "") -> str:
+    """`8052 (主动公开!C5)`, or `1383 (主动公开!C6) + 6669 (主动公开!C7) = 8052`."""
+    parts = " + ".join(f"{format_value(m.fact.value.value)}{unit} ({_where(m)})" for m in matches)
+    if len(matches) == 1:
+        return parts
+    summed = f"{parts} = {format_value(_total(matches))}"
+    return f"({summed})" if bracket else summed
+
+
+def _where(match: _Match) -> str:
+    location = match.fact.location
+    if match.previous:
+        return f"{match.year}: {location}"
+    if location.sheet and location.cell:
+        return f"{location.sheet}!{location.cell}"
+    return location.cell or str(location)
+
+
+def format_value(value: Decimal) -> str:
+    """A value as a person writes it: 8052, 88.6, -3 (no exponent, no trailing zeros)."""
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")

@@ -1,0 +1,200 @@
+"""`ogi validate`, `ogi load` and `ogi show`: check files, load them, list what was loaded."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from etl.checks import format_value
+from etl.cli import AppContext, main, pass_app
+from etl.lineage import FileResult
+from etl.load import load_paths, validate_paths
+from etl.records import Finding
+from etl.show import report_figures
+
+#: Exit status of `ogi validate` and `ogi load` when a file has errors (1 is `Error: ...`).
+EXIT_FILE_ERRORS = 2
+
+_FORMAT = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Print a table, or JSON for scripts.",
+)
+_ENCODING = click.option(
+    "--encoding",
+    metavar="ENC",
+    help="Encoding of CSV files (e.g. gb18030) when detection guesses wrong.",
+)
+
+
+@main.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_FORMAT
+@_ENCODING
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Check the files alone: no measure catalogue, no comparison with last year.",
+)
+@pass_app
+def validate(
+    app: AppContext,
+    paths: tuple[Path, ...],
+    output_format: str,
+    encoding: str | None,
+    offline: bool,
+) -> None:
+    """Check FILEs (or the spreadsheets under directories) and print every finding.
+
+    Writes nothing. Exit status 0 when no file has an error, 2 when some do.
+
+    \b
+    Example:
+      ogi validate inbox/anlu-2017.xlsx --format json
+    """
+    results = validate_paths(
+        list(paths), engine=None if offline else app.warehouse(), encoding=encoding
+    )
+    findings = [(path, f) for path, found in results for f in found]
+    if output_format == "json":
+        click.echo(json.dumps([_finding_json(p, f) for p, f in findings], ensure_ascii=False))
+    else:
+        table = Table("file", "sheet", "cell", "rule", "severity", "found", "expected", "message")
+        for path, f in findings:
+            table.add_row(
+                path.name,
+                f.location.sheet or "",
+                f.location.cell or "",
+                f.rule_code,
+                f.severity,
+                f.found or "",
+                f.expected or "",
+                f.message,
+            )
+        if findings:
+            app.out.print(table)
+        errors = sum(1 for _, f in findings if f.severity == "error")
+        app.out.print(
+            f"{len(results)} file(s): {errors} error(s), {len(findings) - errors} warning(s)"
+        )
+    if any(f.severity == "error" for _, f in findings):
+        raise SystemExit(EXIT_FILE_ERRORS)
+
+
+@main.command("load")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_ENCODING
+@pass_app
+def load(app: AppContext, paths: tuple[Path, ...], encoding: str | None) -> None:
+    """Load FILEs and the spreadsheets (.xlsx, .xls, .csv) under directories.
+
+    Each file loads whole or not at all; a file loaded before is skipped as unchanged; a file
+    with errors is rejected and its findings kept (see `ogi validate`). Exit status 0 when
+    every file loaded or was unchanged, 2 when some were rejected.
+
+    \b
+    Example:
+      ogi load inbox/
+    """
+    engine = app.warehouse()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    live = app.err.is_terminal  # a bar only for a person watching
+    with Progress(*columns, console=app.err, transient=True, disable=not live) as progress:
+        task = progress.add_task("loading", total=None)
+
+        def advance(done: int, total: int, result: FileResult) -> None:
+            progress.update(task, completed=done, total=total, description=result.path.name)
+
+        summary = load_paths(
+            engine,
+            list(paths),
+            encoding=encoding,
+            progress=advance,
+            command=" ".join(["ogi load", *map(str, paths)]),
+        )
+    for result in summary.files:
+        if result.outcome in ("rejected", "failed"):
+            app.out.print(f"rejected {result.path}: {result.message}", markup=False)
+    app.out.print(
+        f"run {summary.run_id} {summary.status}: {summary.loaded} loaded, "
+        f"{summary.unchanged} unchanged, {summary.rejected} rejected; "
+        f"{summary.figures_written} figures written"
+    )
+    if summary.exit_code:
+        raise SystemExit(summary.exit_code)
+
+
+@main.command("show")
+@click.option("--agency", required=True, help="The reporting body, e.g. 安陆市.")
+@click.option("--year", type=int, required=True, help="The report year.")
+@click.option("--parent", help="The body's parent, where two bodies share a name.")
+@_FORMAT
+@pass_app
+def show(app: AppContext, agency: str, year: int, parent: str | None, output_format: str) -> None:
+    """Print every figure held for a body's current report, with its source file and cell.
+
+    \b
+    Example:
+      ogi show --agency 安陆市 --year 2017
+    """
+    figures = report_figures(app.warehouse(), agency, year, parent=parent)
+    if output_format == "json":
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "measure_code": f.measure_code,
+                        "label_zh": f.label_zh,
+                        "dims": dict(f.dims),
+                        "value": _json_number(f.value),
+                        "qualifier": f.qualifier,
+                        "unit": f.unit_code,
+                        "source": f.source,
+                    }
+                    for f in figures
+                ],
+                ensure_ascii=False,
+            )
+        )
+        return
+    table = Table(
+        "measure", "label", "dimensions", "value", "qualifier", "unit", "source", title=agency
+    )
+    for f in figures:
+        table.add_row(
+            f.measure_code,
+            f.label_zh,
+            ", ".join(f"{k}={v}" for k, v in f.dims),
+            format_value(f.value),
+            f.qualifier,
+            f.unit_code or "",
+            f.source,
+        )
+    app.out.print(table)
+
+
+def _finding_json(path: Path, finding: Finding) -> dict[str, Any]:
+    return {
+        "path": str(path),
+        "file": finding.location.file,
+        "sheet": finding.location.sheet,
+        "cell": finding.location.cell,
+        "rule": finding.rule_code,
+        "severity": finding.severity,
+        "found": finding.found,
+        "expected": finding.expected,
+        "message": finding.message,
+    }
+
+
+def _json_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)

@@ -1,0 +1,204 @@
+"""Map a report's facts onto the fact tables: which table, which columns, which unit.
+
+The `measures` catalogue says which fact table holds a measure; a fact's dimensions are that
+table's columns by name (a township, given by name, becomes `township_agency_id`). Units come
+from the fact (money in 元 or 万元), else the dimension (a category's 条 or 期, a relief
+programme's 人次 or 户次, a table 二 column's 件 or 万元), else the measure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Table, select
+
+from etl.records import ExtractedReport, Fact, Finding
+from etl.rules import finding
+from models.base import Base
+from models.facts import FACT_TABLES
+from models.reference import DisclosureCategory, Measure, ProactiveTableColumn, ReliefProgramme
+
+#: Columns every fact table has; the others are its dimensions.
+_COMMON_COLUMNS = frozenset(
+    {
+        "fact_id",
+        "report_id",
+        "measure_code",
+        "value",
+        "value_qualifier",
+        "unit_code",
+        "source_sheet",
+        "source_cell",
+        "source_text",
+    }
+)
+
+#: Dimensions a fact may leave out, and the value they take: the legacy request table has no
+#: applicant columns, so its figures are the 总计 column.
+DEFAULT_DIMS: dict[str, dict[str, str]] = {"request_counts": {"applicant_type_code": "total"}}
+
+TOWNSHIP_DIM = "township"
+
+FACT_MODELS: dict[str, type[Base]] = {
+    model.__tablename__: model for model in FACT_TABLES if isinstance(model.__tablename__, str)
+}
+
+
+def fact_table(name: str) -> Table:
+    """The table object of a fact table."""
+    table = FACT_MODELS[name].__table__
+    assert isinstance(table, Table)
+    return table
+
+
+def dim_columns(table_name: str) -> tuple[str, ...]:
+    """The dimension columns of a fact table, in table order."""
+    return tuple(c.name for c in fact_table(table_name).columns if c.name not in _COMMON_COLUMNS)
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureInfo:
+    """What the loader needs of a measure: its label, fact table and unit."""
+
+    label_zh: str
+    fact_table: str
+    unit_code: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """The reference data that maps facts to rows: measures and the units of dimensions."""
+
+    measures: Mapping[str, MeasureInfo]
+    dim_units: Mapping[tuple[str, str], str]
+
+    @classmethod
+    def load(cls, connection: Connection) -> Catalogue:
+        """Read the catalogue from the warehouse."""
+        measures = {
+            row.measure_code: MeasureInfo(row.label_zh, row.fact_table, row.unit_code)
+            for row in connection.execute(
+                select(
+                    Measure.measure_code, Measure.label_zh, Measure.fact_table, Measure.unit_code
+                )
+            )
+        }
+        dim_units: dict[tuple[str, str], str] = {}
+        for column, unit in (
+            (DisclosureCategory.category_code, DisclosureCategory.unit_code),
+            (ReliefProgramme.programme_code, ReliefProgramme.unit_code),
+            (ProactiveTableColumn.table_column_code, ProactiveTableColumn.unit_code),
+        ):
+            for code, unit_code in connection.execute(select(column, unit)):
+                if unit_code is not None:
+                    dim_units[(column.key, code)] = unit_code
+        return cls(measures, dim_units)
+
+    def unit_for(self, fact: Fact) -> str | None:
+        """The unit of a fact: its own, else its dimension's, else its measure's."""
+        if fact.unit_code:
+            return fact.unit_code
+        for dim in fact.dims:
+            if dim in self.dim_units:
+                return self.dim_units[dim]
+        measure = self.measures.get(fact.measure_code)
+        return None if measure is None else measure.unit_code
+
+
+def fact_findings(catalogue: Catalogue, report: ExtractedReport) -> list[Finding]:
+    """Facts the warehouse cannot hold: unknown measures, wrong dimensions, no unit, fractions."""
+    found = []
+    for fact in report.facts:
+        measure = catalogue.measures.get(fact.measure_code)
+        if measure is None:
+            found.append(
+                finding(
+                    "measure.unknown",
+                    fact.location,
+                    f"unknown measure {fact.measure_code!r}",
+                    found=fact.measure_code,
+                    expected="a code of the measures catalogue",
+                )
+            )
+            continue
+        table = fact_table(measure.fact_table)
+        expected = set(dim_columns(measure.fact_table))
+        given = {("township_agency_id" if n == TOWNSHIP_DIM else n) for n, _ in fact.dims}
+        given |= DEFAULT_DIMS.get(measure.fact_table, {}).keys() & expected
+        if given != expected or len(fact.dims) != len(dict(fact.dims)):
+            found.append(
+                finding(
+                    "load.dims_invalid",
+                    fact.location,
+                    f"{fact.measure_code} takes the dimensions {_listed(expected)}, "
+                    f"found {_listed(n for n, _ in fact.dims)}",
+                    found=_listed(n for n, _ in fact.dims),
+                    expected=_listed(expected),
+                )
+            )
+        if "unit_code" in table.columns and catalogue.unit_for(fact) is None:
+            found.append(
+                finding(
+                    "load.unit_missing",
+                    fact.location,
+                    f"{fact.measure_code} {fact.value.value} has no unit: name it (元 or 万元)",
+                    found=fact.value.text,
+                    expected="a unit",
+                )
+            )
+        if table.columns["value"].type.python_type is int and fact.value.value % 1:
+            found.append(
+                finding(
+                    "cell.not_whole",
+                    fact.location,
+                    f"{fact.measure_code} is a count, found {fact.value.value}",
+                    found=fact.value.text or str(fact.value.value),
+                    expected="a whole number",
+                )
+            )
+    return found
+
+
+def fact_rows(
+    catalogue: Catalogue,
+    report: ExtractedReport,
+    report_id: int,
+    township_ids: Mapping[str, int],
+) -> dict[str, list[dict[str, Any]]]:
+    """The rows to insert for a report's facts, by fact table (facts passed `fact_findings`)."""
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for fact in report.facts:
+        measure = catalogue.measures[fact.measure_code]
+        table = fact_table(measure.fact_table)
+        row: dict[str, Any] = dict(DEFAULT_DIMS.get(measure.fact_table, {}))
+        for name, value in fact.dims:
+            if name == TOWNSHIP_DIM:
+                row["township_agency_id"] = township_ids[value]
+            else:
+                row[name] = value
+        is_count = table.columns["value"].type.python_type is int
+        row |= {
+            "report_id": report_id,
+            "measure_code": fact.measure_code,
+            "value": int(fact.value.value) if is_count else Decimal(fact.value.value),
+            "value_qualifier": fact.value.qualifier,
+            "source_sheet": fact.location.sheet,
+            "source_cell": fact.location.cell or "",
+            "source_text": None if fact.value.text is None else fact.value.text[:200],
+        }
+        if "unit_code" in table.columns:
+            row["unit_code"] = catalogue.unit_for(fact)
+        rows.setdefault(measure.fact_table, []).append(row)
+    return rows
+
+
+def township_names(report: ExtractedReport) -> set[str]:
+    """The townships a report's facts name."""
+    return {value for fact in report.facts for name, value in fact.dims if name == TOWNSHIP_DIM}
+
+
+def _listed(names: Any) -> str:
+    return ", ".join(sorted(names)) or "none"

@@ -1,0 +1,72 @@
+"""Report versions: a body's report for a year is replaced by a new version, never overwritten.
+
+The previous version stays, `is_current` false with `superseded_at` set, and a file none of
+whose reports is current any more becomes `superseded`; the database allows one current
+version per body and year.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from etl.lineage import set_source_status
+from etl.records import ReportHeader
+from models.agencies import Report
+from models.base import utc_now
+
+
+def add_report_version(
+    connection: Connection,
+    agency_id: int,
+    header: ReportHeader,
+    source_file_id: int,
+    run_id: int,
+) -> int:
+    """Add the next version of the body's report for the year, superseding the current one."""
+    now = utc_now()
+    same = (Report.agency_id == agency_id, Report.year == header.year)
+    current = connection.execute(
+        select(Report.report_id, Report.source_file_id).where(*same, Report.is_current.is_(True))
+    ).first()
+    if current is not None:
+        connection.execute(
+            update(Report)
+            .where(Report.report_id == current.report_id)
+            .values(is_current=False, superseded_at=now)
+        )
+        still_current = connection.execute(
+            select(func.count())
+            .select_from(Report)
+            .where(Report.source_file_id == current.source_file_id, Report.is_current.is_(True))
+        ).scalar_one()
+        if not still_current and current.source_file_id != source_file_id:
+            set_source_status(connection, current.source_file_id, "superseded")
+    last = connection.execute(select(func.max(Report.version)).where(*same)).scalar_one()
+    return int(
+        connection.execute(
+            insert(Report)
+            .values(
+                agency_id=agency_id,
+                year=header.year,
+                regime_code=header.regime_code,
+                published_on=header.published_on,
+                version=(last or 0) + 1,
+                is_current=True,
+                source_file_id=source_file_id,
+                run_id=run_id,
+                loaded_at=now,
+            )
+            .returning(Report.report_id)
+        ).scalar_one()
+    )
+
+
+def reports_from_file(connection: Connection, source_file_id: int) -> list[int]:
+    """The reports a file holds, current versions first."""
+    return list(
+        connection.execute(
+            select(Report.report_id)
+            .where(Report.source_file_id == source_file_id)
+            .order_by(Report.is_current.desc(), Report.report_id)
+        ).scalars()
+    )

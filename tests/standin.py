@@ -1,0 +1,57 @@
+"""A stand-in for `etl.extract.read_file` while the readers are built on another branch.
+
+Tests register the `Extraction` a file should read as and write the file with synthetic bytes
+(its content only identifies it: the SHA-256 is what the loader keys on). The `reader` fixture
+installs it as the module `etl.extract`, so the loader's own import path is the one exercised.
+"""
+
+from __future__ import annotations
+
+import types
+from dataclasses import replace
+from pathlib import Path
+
+from etl.records import ExtractedReport, Extraction, FileFormat, Finding
+
+
+class StandInReader:
+    """Reads each registered file as the extraction registered for it."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.extractions: dict[Path, Extraction] = {}
+        self.encodings: list[str | None] = []
+
+    def add(
+        self,
+        name: str,
+        *reports: ExtractedReport,
+        findings: tuple[Finding, ...] = (),
+        variant: str = "v1",
+        file_format: FileFormat | None = "xlsx",
+    ) -> Path:
+        """Write `name` (synthetic bytes naming its variant) and register what it reads as."""
+        path = self.directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"synthetic test file {name}, {variant}\n", encoding="utf-8")
+        self.extractions[path.resolve()] = Extraction(
+            path=path, file_format=file_format, reports=list(reports), findings=list(findings)
+        )
+        return path
+
+    def read_file(self, path: Path, *, encoding: str | None = None) -> Extraction:
+        """The extraction registered for `path`, as a fresh copy."""
+        self.encodings.append(encoding)
+        registered = self.extractions[Path(path).resolve()]
+        return replace(
+            registered,
+            path=path,
+            reports=[replace(r, facts=list(r.facts)) for r in registered.reports],
+            findings=list(registered.findings),
+        )
+
+    def module(self) -> types.ModuleType:
+        """A module `etl.extract` whose `read_file` is this stand-in."""
+        module = types.ModuleType("etl.extract")
+        module.read_file = self.read_file  # type: ignore[attr-defined]
+        return module
