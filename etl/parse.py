@@ -83,21 +83,22 @@ def parse_value(raw: object, *, value_kind: str, unit: str | None = None) -> Par
     """
     if value_kind not in VALUE_KINDS:
         raise ValueError(f"unknown value kind {value_kind!r}")
-    kind: ValueKind = value_kind  # type: ignore[assignment]
+    kind = value_kind
     expected = describe_expected(kind, unit)
     if raw is None:
         return None
     if isinstance(raw, str):
         return _parse_text(raw, kind, unit, expected)
-    if isinstance(raw, bool) or isinstance(raw, date | datetime | time):
+    if isinstance(raw, (bool, date | datetime | time)):
         raise ValueParseError("cell.not_a_number", str(raw), expected)
     if isinstance(raw, int):
         return _checked(Decimal(raw), kind, "exact", None, str(raw), expected)
     if isinstance(raw, float):
         if not math.isfinite(raw):
             raise ValueParseError("cell.not_a_number", str(raw), expected)
-        # repr is the shortest text that round-trips: 88.6 stays 88.6, 8052.0 is whole.
-        return _checked(Decimal(repr(raw)), kind, "exact", None, _show(raw), expected)
+        # repr is the shortest text that round-trips: 88.6 stays 88.6; 8052.0 is whole.
+        number = Decimal(int(raw)) if raw.is_integer() else Decimal(repr(raw))
+        return _checked(number, kind, "exact", None, _show(raw), expected)
     if isinstance(raw, Decimal):
         if not raw.is_finite():
             raise ValueParseError("cell.not_a_number", str(raw), expected)

@@ -38,8 +38,8 @@ VALUE_HEADER = "数值"
 UNIT_HEADER = "单位"
 HEADER_VALUE_HEADER = "内容"
 NOTE = (
-    "黄色单元格为填报项。空白表示未知，没有则填 0（或“无”）；数字可带单位（8052条）、千分位（8,052），"
-    "约数写作“约8000”或“8000余”。请勿修改“代码”列和“代码”行：程序按代码读取。"
+    "黄色单元格为填报项。空白表示未知，没有则填 0（或“无”）；"
+    "数字可带单位（8052条）、千分位（8,052），约数写作“约8000”或“8000余”。请勿修改“代码”列和“代码”行：程序按代码读取。"
 )
 
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -189,7 +189,7 @@ def _write_grid(
             else:
                 _mark_input(
                     sheet.cell(r, c), _kind_validation(validations, sheet, column.value_kind)
-                )  # type: ignore[arg-type]
+                )
         r += 1
     return r
 

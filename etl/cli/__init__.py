@@ -85,3 +85,4 @@ def main(ctx: click.Context, db: str | None, traceback: bool) -> None:
 from etl.cli import db_commands  # noqa: E402
 
 __all__ = ["AppContext", "db_commands", "main", "pass_app"]
+from etl.cli import template_commands  # noqa: E402, F401

@@ -106,6 +106,8 @@ class Grid:
     rows: tuple[GridRow, ...]
     columns: tuple[GridColumn, ...]
     required: bool = False
+    #: Header texts that are not columns (a merged group heading such as 法人或其他组织).
+    headings: tuple[str, ...] = ()
 
     @property
     def value_columns(self) -> tuple[GridColumn, ...]:
@@ -141,7 +143,8 @@ class Grid:
 class RepeatingList:
     """As many rows as the body has, each a name and a figure (权责清单: one row per township).
 
-    Each row's figure is stored under `measure_code` with dimension `(name_dim, name)`.
+    Each row's figure is stored under `measure_code` with dimension `(name_dim, name)`. A row
+    named 合计/总计 is read as the item `total_code`, when the layout has one.
     """
 
     code: str
@@ -152,6 +155,7 @@ class RepeatingList:
     unit: str | None = None
     value_kind: ValueKind = "count"
     template_rows: int = 40
+    total_code: str | None = None
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -180,6 +184,7 @@ class Section:
     sheet: str
     title: str
     parts: tuple[Part, ...]
+    required: bool = True
 
     def items(self) -> Iterator[Item]:
         """The single-cell items of the sheet (grid cells and lists not included)."""

@@ -131,6 +131,7 @@ RIGHTS_LISTS = Section(
             name_dim="township",
             name_label="乡镇（办事处）名称",
             unit="项",
+            total_code="rights.items_total",
         ),
     ),
 )
