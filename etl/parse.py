@@ -47,7 +47,7 @@ TEXTUAL_ZEROS = frozenset(
     {"无", "没有", "未发生", "零", "暂无", "-", "--", "—", "——", "–", "―", "−"}
 )
 
-_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 _ESTIMATE_PREFIXES = ("大约", "约")
 _LOWER_BOUND_SUFFIXES = ("余", "多")
 
@@ -139,7 +139,7 @@ def _parse_text(raw: str, kind: ValueKind, unit: str | None, expected: str) -> P
 
 def _squeeze(text: str) -> str:
     """Drop spaces, except that a space between digits is a thousands separator ("8 052")."""
-    text = re.sub(r"(?<=\d)\s+(?=\d)", ",", text.strip())
+    text = re.sub(r"(?<=[0-9])\s+(?=[0-9])", ",", text.strip())
     return "".join(text.split())
 
 
