@@ -64,7 +64,7 @@ def sniff_file(path: Path) -> Sniffed:
         return _reject("file.not_spreadsheet", where, _WANTED, "a PDF document")
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
         return Sniffed("csv")
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls") and b"\x00" in head:
         return _reject("file.corrupt", where, f"an {path.suffix.lower()[1:]} workbook", _what(head))
     return _reject("file.not_spreadsheet", where, _WANTED, _what(head))
 

@@ -97,7 +97,7 @@ class _Checker:
         return self.values.get(code, ("", self.fallback))
 
     def _bad(self, rule: str, field_: HeaderField, where: Location, found: str, want: str) -> None:
-        message = f"expected {want} ({field_.label}), found {found}"
+        message = f"expected {want} in {field_.label}, found {found}"
         self.findings.append(rules.finding(rule, where, message, found=found, expected=want))
 
     def agency(self) -> str | None:
@@ -144,7 +144,7 @@ class _Checker:
             return given
         expected = regime_of_year(year)
         if given is not None and given != expected:
-            want = f"{expected}, the format of {year} reports"
+            want = f"{expected} (the format of {year} reports)"
             self._bad("header.regime_mismatch", field_, where, f'"{text_of(raw)}"', want)
         return given or expected
 

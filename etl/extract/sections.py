@@ -95,7 +95,7 @@ class SectionReader:
                 self._finding(
                     "label.unknown",
                     self.data.where(r, rows.code_col),
-                    f"expected a code of the {self.section.sheet} sheet, found {code!r}",
+                    f'expected a code of the {self.section.sheet} sheet, found "{code}"',
                     code,
                     f"a code of the {self.section.sheet} sheet",
                 )

@@ -130,13 +130,13 @@ def _choose_layout(
         return by_sheets
     try:
         layout = get_layout(regime)
-    except _UnknownLayout as exc:
+    except _UnknownLayout:
         found = f'"{regime}"'
-        message = f"expected a report format this version can read, found {found}: {exc}"
+        known = ", ".join(layout.regime_code for layout in registered_layouts())
+        expected = f"a report format with a spreadsheet layout ({known})"
+        message = f"expected {expected}, found {found}: its layout comes in a later version"
         extraction.findings.append(
-            rules.finding(
-                "header.regime_mismatch", where, message, found=found, expected="a known layout"
-            )
+            rules.finding("header.regime_mismatch", where, message, found=found, expected=expected)
         )
         return by_sheets
     if by_sheets is not layout and _overlap(names, by_sheets) > _overlap(names, layout):
