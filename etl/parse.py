@@ -37,6 +37,7 @@ COUNT_UNITS = (
     "场",
     "篇",
     "人",
+    "起",
 )
 MONEY_UNITS = ("万元", "元")
 PERCENT_UNITS = ("%",)
@@ -112,6 +113,8 @@ def _show(number: float) -> str:
 
 def _parse_text(raw: str, kind: ValueKind, unit: str | None, expected: str) -> ParsedValue | None:
     found = raw.strip()
+    if any(_disguised_digit(ch) for ch in raw):
+        raise ValueParseError("cell.not_a_number", found, expected)
     text = _squeeze(unicodedata.normalize("NFKC", raw))
     if not text:
         return None
@@ -135,6 +138,13 @@ def _parse_text(raw: str, kind: ValueKind, unit: str | None, expected: str) -> P
     except InvalidOperation as exc:  # unreachable after the regex; kept as a guard
         raise ValueParseError("cell.not_a_number", found, expected) from exc
     return _checked(number, kind, qualifier, found, found, expected)
+
+
+def _disguised_digit(ch: str) -> bool:
+    """A character NFKC would turn into a digit that is not one (², ①, ⑴): never a figure."""
+    if "0" <= ch <= "9" or "０" <= ch <= "９" or ch.isascii():
+        return False
+    return any("0" <= c <= "9" for c in unicodedata.normalize("NFKC", ch))
 
 
 def _squeeze(text: str) -> str:

@@ -10,7 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from etl import rules
-from etl.extract.rows import RowMap, SheetData, cell_name, is_blank, map_rows, text_of
+from etl.extract.rows import (
+    VALUE_HEADERS,
+    RowMap,
+    SheetData,
+    cell_name,
+    is_blank,
+    map_rows,
+    text_of,
+)
 from etl.labels import LabelIndex, label_keys, normalise_label
 from etl.layouts import Grid, GridColumn, GridRow, Heading, Item, RepeatingList, Section
 from etl.parse import ValueParseError, parse_value
@@ -152,7 +160,9 @@ class SectionReader:
         raw = self.data.cell(r, rows.value_col)
         if not name and is_blank(raw):
             return
-        if set(label_keys(name)) & set(label_keys(part.name_label)):
+        if set(label_keys(name)) & set(label_keys(part.name_label)) or (
+            normalise_label(raw) in VALUE_HEADERS
+        ):
             return  # the list's own header row
         if name in TOTAL_NAMES and part.total_code in self._items:
             self._item(self._items[part.total_code], r, rows)
@@ -245,12 +255,14 @@ class SectionReader:
             by_code = {col.code: col for col in grid.columns}
             codes: dict[str, int] = {}
             labels: dict[str, int] = {}
+            band: list[int] = []
             for r in range(min(starts) - 1, max(min(starts) - 1 - _HEADER_DEPTH, -1), -1):
-                if isinstance(rows.targets.get(r), Item | _GridRowTarget):
+                if rows.targets.get(r) is not None:
                     break
-                matched = self._header_row(r, rows, by_code, by_label, codes, labels, grid)
-                if matched:
-                    consumed.add(r)
+                band.append(r)
+                self._header_row(r, rows, by_code, by_label, codes, labels, grid)
+            if codes or labels:
+                consumed.update(band)  # group headings above the matched rows included
             found[grid.code] = {**labels, **codes}
         return found, consumed
 
