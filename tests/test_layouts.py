@@ -177,7 +177,7 @@ def test_registry_is_keyed_by_regime() -> None:
 
 
 def test_codes_are_unique() -> None:
-    with pytest.raises(ValueError, match="code 'x.a' is used twice"):
+    with pytest.raises(ValueError, match=r"code 'x\.a' is used twice"):
         Layout(
             "test",
             "test",
