@@ -228,22 +228,24 @@ def _parse_dims(text: str) -> Dims | None:
     return tuple(sorted(pairs))
 
 
-_INDEXES: dict[int, tuple[dict[tuple[str, Dims], Item], dict[tuple[str, str], RepeatingList]]] = {}
+_Index = tuple[Layout, dict[tuple[str, Dims], Item], dict[tuple[str, str], RepeatingList]]
+_INDEXES: dict[int, _Index] = {}
 
 
 def _lookup(layout: Layout, measure: str, dims: Dims | None) -> Item | None:
     """The layout's input cell for this measure and these dimensions (lists by name)."""
     if dims is None:
         return None
-    if id(layout) not in _INDEXES:
+    cached = _INDEXES.get(id(layout))
+    if cached is None or cached[0] is not layout:
         cells = {(i.measure_code, tuple(sorted(i.dims))): i for _s, i in layout.cells()}
         lists = {
             (part.measure_code, part.name_dim): part
             for section in layout.sections
             for part in section.lists()
         }
-        _INDEXES[id(layout)] = (cells, lists)
-    cells, lists = _INDEXES[id(layout)]
+        _INDEXES[id(layout)] = (layout, cells, lists)
+    _layout, cells, lists = _INDEXES[id(layout)]
     if (measure, dims) in cells:
         return cells[(measure, dims)]
     if len(dims) == 1 and (measure, dims[0][0]) in lists:

@@ -257,7 +257,7 @@ class SectionReader:
             labels: dict[str, int] = {}
             band: list[int] = []
             for r in range(min(starts) - 1, max(min(starts) - 1 - _HEADER_DEPTH, -1), -1):
-                if rows.targets.get(r) is not None:
+                if rows.targets.get(r) is not None or r == rows.header_row:
                     break
                 band.append(r)
                 self._header_row(r, rows, by_code, by_label, codes, labels, grid)
