@@ -99,7 +99,7 @@ def test_sheets_of_another_layout_are_named(tmp_path: Path, std2019: Layout) -> 
     path = tmp_path / "x.xlsx"
     build_template(std2019, agency="某县", year=2019).save(path)
     fill_template(path, {"header.year": 2017, "header.regime": "pre2019"})
-    assert [str(f) for f in read_file(path).findings][0] == (
+    assert str(read_file(path).findings[0]) == (
         "x.xlsx 基本信息!C9: expected the sheets of the pre2019 layout, found the sheets of the "
         "std2019 layout: use the pre2019 template"
     )
