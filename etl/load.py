@@ -22,6 +22,7 @@ from etl.agencies import ensure_agency, ensure_townships, find_agency
 from etl.checks import check_across_years, check_report
 from etl.db import connect
 from etl.errors import InputNotFound
+from etl.extract import read_file
 from etl.fact_rows import (
     FACT_MODELS,
     Catalogue,
@@ -89,12 +90,8 @@ class LoadSummary:
 
 
 def read_extraction(path: Path, *, encoding: str | None = None) -> Extraction:
-    """Read a file with the readers of `etl.extract`."""
-    # Imported late: the readers are built on a parallel branch (issue #3, part a).
-    from etl.extract import read_file  # type: ignore[import-not-found,unused-ignore]
-
-    extraction: Extraction = read_file(path, encoding=encoding)
-    return extraction
+    """Read a file with the readers of `etl.extract` (tests swap this for a stand-in)."""
+    return read_file(path, encoding=encoding)
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:

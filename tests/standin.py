@@ -1,13 +1,13 @@
-"""A stand-in for `etl.extract.read_file` while the readers are built on another branch.
+"""A stand-in for `etl.extract.read_file`, to test the loader on extractions built in code.
 
 Tests register the `Extraction` a file should read as and write the file with synthetic bytes
 (its content only identifies it: the SHA-256 is what the loader keys on). The `reader` fixture
-installs it as the module `etl.extract`, so the loader's own import path is the one exercised.
+puts it in place of the reader the loader calls. End-to-end tests on real workbooks are in
+test_end_to_end.py.
 """
 
 from __future__ import annotations
 
-import types
 from dataclasses import replace
 from pathlib import Path
 
@@ -49,9 +49,3 @@ class StandInReader:
             reports=[replace(r, facts=list(r.facts)) for r in registered.reports],
             findings=list(registered.findings),
         )
-
-    def module(self) -> types.ModuleType:
-        """A module `etl.extract` whose `read_file` is this stand-in."""
-        module = types.ModuleType("etl.extract")
-        module.read_file = self.read_file  # type: ignore[attr-defined]
-        return module

@@ -82,7 +82,13 @@ def main(ctx: click.Context, db: str | None, traceback: bool) -> None:
 
 
 # Command modules register themselves on `main`; import them last.
-from etl.cli import db_commands, load_commands, report_commands, sql_commands  # noqa: E402
+from etl.cli import (  # noqa: E402
+    db_commands,
+    load_commands,
+    report_commands,
+    sql_commands,
+    template_commands,
+)
 
 __all__ = [
     "AppContext",
@@ -92,4 +98,5 @@ __all__ = [
     "pass_app",
     "report_commands",
     "sql_commands",
+    "template_commands",
 ]

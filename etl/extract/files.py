@@ -1,0 +1,154 @@
+"""What kind of file this is, whether it is safe to open, and which formulas lack a value.
+
+Everything here looks at bytes before any spreadsheet library does: the size cap, the zip's
+declared sizes and compression ratios (zip bombs) and the sheet XML of an xlsx, which is the one
+place a formula without a cached value can be seen (calamine reads such a cell as blank).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
+
+from etl import rules
+from etl.records import FileFormat, Finding, Location
+
+#: Largest file accepted, in bytes: a yearly workbook is a few hundred kilobytes.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+#: Largest total a workbook's parts may unpack to.
+MAX_UNPACKED_BYTES = 250 * 1024 * 1024
+#: Largest compression ratio of a part bigger than `_RATIO_FLOOR` (sheet XML is ~10-30:1).
+MAX_RATIO = 200
+_RATIO_FLOOR = 1024 * 1024
+#: Largest number of parts in a workbook.
+MAX_PARTS = 5_000
+#: Largest number of cells of one sheet (rows × columns of its used area).
+MAX_SHEET_CELLS = 5_000_000
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+@dataclass(slots=True)
+class Sniffed:
+    """The format a file was recognised as (None: not to be read), and the findings so far."""
+
+    file_format: FileFormat | None
+    findings: list[Finding] = field(default_factory=list)
+
+
+def sniff_file(path: Path) -> Sniffed:
+    """Recognise the file by its bytes and check its size; zips also by their declared parts."""
+    where = Location(path.name)
+    if not path.is_file():
+        return _reject("file.not_spreadsheet", where, "a spreadsheet file", "no such file")
+    size = path.stat().st_size
+    if size == 0:
+        return _reject("file.corrupt", where, "a spreadsheet", "an empty file")
+    if size > MAX_FILE_BYTES:
+        return _reject(
+            "file.too_large", where, f"at most {_mb(MAX_FILE_BYTES)}", f"a file of {_mb(size)}"
+        )
+    with path.open("rb") as stream:
+        head = stream.read(8)
+    if head.startswith(b"PK"):
+        return _sniff_zip(path, where)
+    if head == _OLE2:
+        return Sniffed("xls")
+    if head.startswith(b"%PDF"):
+        return _reject("file.not_spreadsheet", where, _WANTED, "a PDF document")
+    if path.suffix.lower() in (".csv", ".txt", ".tsv"):
+        return Sniffed("csv")
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls") and b"\x00" in head:
+        return _reject("file.corrupt", where, f"an {path.suffix.lower()[1:]} workbook", _what(head))
+    return _reject("file.not_spreadsheet", where, _WANTED, _what(head))
+
+
+_WANTED = "an xlsx, xls or csv spreadsheet"
+
+
+def _sniff_zip(path: Path, where: Location) -> Sniffed:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        return _reject("file.corrupt", where, "a complete xlsx workbook", f"a damaged zip ({exc})")
+    names = {part.filename for part in parts}
+    if "xl/workbook.xml" not in names:
+        found = "a Word document" if "word/document.xml" in names else "a zip archive"
+        return _reject("file.not_spreadsheet", where, _WANTED, found)
+    if len(parts) > MAX_PARTS:
+        return _reject("file.too_large", where, f"at most {MAX_PARTS} parts", f"{len(parts)} parts")
+    total = sum(part.file_size for part in parts)
+    if total > MAX_UNPACKED_BYTES:
+        return _reject(
+            "file.too_large",
+            where,
+            f"parts unpacking to at most {_mb(MAX_UNPACKED_BYTES)}",
+            f"parts unpacking to {_mb(total)}",
+        )
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > _RATIO_FLOOR and ratio > MAX_RATIO:
+            return _reject(
+                "file.too_large",
+                where,
+                f"parts compressed at most {MAX_RATIO}:1",
+                f"{part.filename} unpacking to {_mb(part.file_size)} ({ratio:.0f}:1, a zip bomb?)",
+            )
+    return Sniffed("xlsx")
+
+
+def uncached_formulas(path: Path) -> dict[tuple[str, str], str]:
+    """Formula cells of an xlsx that have no saved value, by (sheet name, cell): the formula.
+
+    Only called after `sniff_file` accepted the zip's sizes. A shared formula's dependent cells
+    have no text of their own and are shown as "(shared formula)".
+    """
+    found: dict[tuple[str, str], str] = {}
+    with zipfile.ZipFile(path) as archive:
+        for sheet, part in _sheet_parts(archive).items():
+            with archive.open(part) as stream:
+                for _event, element in ElementTree.iterparse(stream):
+                    if element.tag != f"{_MAIN}c":
+                        continue
+                    formula = element.find(f"{_MAIN}f")
+                    value = element.find(f"{_MAIN}v")
+                    empty = value is None or (not value.text and element.get("t") != "str")
+                    if formula is not None and empty:
+                        text = f"={formula.text}" if formula.text else "(shared formula)"
+                        found[(sheet, element.get("r", "?"))] = text
+                    element.clear()
+    return found
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → the zip part holding its XML, through the workbook's relationships."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_PKG_REL}Relationship")}
+    parts: dict[str, str] = {}
+    for sheet in workbook.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_REL}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        if part in archive.namelist():
+            parts[sheet.get("name", "")] = part
+    return parts
+
+
+def _reject(code: str, where: Location, expected: str, found: str) -> Sniffed:
+    message = f"expected {expected}, found {found}"
+    return Sniffed(None, [rules.finding(code, where, message, found=found, expected=expected)])
+
+
+def _what(head: bytes) -> str:
+    return "unrecognised binary content" if b"\x00" in head else "plain text"
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"

@@ -1,0 +1,141 @@
+"""Finding rows by code and label: which column holds codes, labels, values and units.
+
+Positions are never assumed. The code column is the one where most cells are known codes, the
+label column the one where most cells are known labels; the value column is headed 数值 (or a
+variant), else the first column after the labels. Blank rows and columns, extra titles and notes
+and columns moved around are all tolerated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from etl.labels import LabelIndex, normalise_label
+from etl.records import Location
+
+T = TypeVar("T")
+
+#: Headers of the column that holds figures (items) or contents (基本信息).
+VALUE_HEADERS = frozenset(
+    {"数值", "填报数值", "填报数", "数据", "本年数", "内容", "填写内容", "value"}
+)
+UNIT_HEADERS = frozenset({"单位", "计量单位", "unit"})
+#: What a code looks like: `proactive.total`, `review.complaint:total`, `header.year`.
+CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+(?::[a-z0-9_]+)?")
+
+Rows = list[list[object]]
+
+
+def text_of(value: object) -> str:
+    """A cell as stripped text ('' for blank; 2017.0 as '2017')."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def is_blank(value: object) -> bool:
+    """Whether a cell holds nothing (None, '' or only spaces)."""
+    return text_of(value) == ""
+
+
+def cell_name(r: int, c: int) -> str:
+    """The A1 name of the zero-based cell (r, c): (4, 2) is C5."""
+    letters = ""
+    c += 1
+    while c:
+        c, rest = divmod(c - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{letters}{r + 1}"
+
+
+@dataclass(slots=True)
+class RowMap(Generic[T]):
+    """Where things are in one sheet: columns by role, and each recognised row's target."""
+
+    code_col: int | None
+    label_col: int
+    value_col: int
+    unit_col: int | None
+    header_row: int
+    targets: dict[int, T] = field(default_factory=dict)
+    unknown_codes: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class SheetData:
+    """The values of one sheet (zero-based rows, from A1), with where they came from."""
+
+    file: str
+    sheet: str
+    rows: Rows
+    uncached: Mapping[str, str] = field(default_factory=dict)
+
+    def cell(self, r: int, c: int | None) -> object:
+        """The value at (r, c), '' outside the used area."""
+        if c is None or r >= len(self.rows) or c >= len(self.rows[r]):
+            return ""
+        return self.rows[r][c]
+
+    def where(self, r: int | None = None, c: int | None = None) -> Location:
+        """The location of a cell, or of the sheet."""
+        if r is None or c is None:
+            return Location(self.file, self.sheet)
+        return Location(self.file, self.sheet, cell_name(r, c))
+
+    @property
+    def width(self) -> int:
+        """The number of columns of the used area."""
+        return max((len(row) for row in self.rows), default=0)
+
+
+def map_rows(data: SheetData, by_code: Mapping[str, T], by_label: LabelIndex[T]) -> RowMap[T]:
+    """Find the code, label, value and unit columns and the target of every known row."""
+    code_col = _best_column(data, lambda v: isinstance(v, str) and v.strip() in by_code)
+    label_col = _best_column(
+        data, lambda v: isinstance(v, str) and by_label.find(v) is not None, skip=code_col
+    )
+    if label_col is None:
+        label_col = 0 if code_col is None else code_col + 1
+    header_row, value_col, unit_col = _header(data, {code_col, label_col})
+    if value_col is None:
+        value_col = label_col + 1 + (code_col == label_col + 1)
+    found: RowMap[T] = RowMap(code_col, label_col, value_col, unit_col, header_row)
+    for r in range(len(data.rows)):
+        code = text_of(data.cell(r, code_col))
+        if code in by_code:
+            found.targets[r] = by_code[code]
+            continue
+        if code and CODE_PATTERN.fullmatch(code):
+            found.unknown_codes[r] = code
+            continue
+        label = data.cell(r, label_col)
+        target = by_label.find(label) if isinstance(label, str) else None
+        if target is not None:
+            found.targets[r] = target
+    return found
+
+
+def _best_column(data: SheetData, matches: object, skip: int | None = None) -> int | None:
+    counts = [0] * data.width
+    for row in data.rows:
+        for c, value in enumerate(row):
+            if c != skip and matches(value):  # type: ignore[operator]
+                counts[c] += 1
+    best = max(range(len(counts)), key=lambda c: (counts[c], -c), default=None)
+    return best if best is not None and counts[best] > 0 else None
+
+
+def _header(data: SheetData, skip: set[int | None]) -> tuple[int, int | None, int | None]:
+    """The first row naming a value column, that column, and the unit column beside it."""
+    for r, row in enumerate(data.rows):
+        names = [normalise_label(v) if isinstance(v, str) else "" for v in row]
+        for c, name in enumerate(names):
+            if c not in skip and name in VALUE_HEADERS:
+                unit = next((u for u, n in enumerate(names) if n in UNIT_HEADERS), None)
+                return r, c, unit
+    return -1, None, None

@@ -1,0 +1,342 @@
+"""Reading one sheet of a layout: items, grids and repeating lists, into facts and findings.
+
+Rows are matched by code first, then by label (see `etl.labels`); a grid's columns by the codes
+of its 代码 row, else by the labels of its header rows (merged group headings included). Every
+problem becomes a finding naming the cell; reading goes on to the end of the sheet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from etl import rules
+from etl.extract.rows import (
+    VALUE_HEADERS,
+    RowMap,
+    SheetData,
+    cell_name,
+    is_blank,
+    map_rows,
+    text_of,
+)
+from etl.labels import LabelIndex, label_keys, normalise_label
+from etl.layouts import Grid, GridColumn, GridRow, Heading, Item, RepeatingList, Section
+from etl.parse import ValueParseError, parse_value
+from etl.records import Fact, Finding, Location
+
+#: Names of a list's total row, read as the list's `total_code` item.
+TOTAL_NAMES = frozenset({"合计", "总计", "小计", "合计数"})
+#: How many rows above a grid's first row its header may start (two-level headers and codes).
+_HEADER_DEPTH = 6
+
+
+@dataclass(frozen=True, slots=True)
+class _GridRowTarget:
+    grid: Grid
+    row: GridRow
+
+
+@dataclass(frozen=True, slots=True)
+class _GridTitle:
+    grid: Grid
+
+
+Target = Item | Heading | RepeatingList | _GridRowTarget | _GridTitle
+
+
+@dataclass(slots=True)
+class SectionReader:
+    """Reads one sheet against one section of a layout; facts and findings accumulate."""
+
+    data: SheetData
+    section: Section
+    facts: list[Fact] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    _seen: dict[str, Location] = field(default_factory=dict)
+    _filled: set[str] = field(default_factory=set)
+    _flagged: set[str] = field(default_factory=set)
+    _items: dict[str, Item] = field(default_factory=dict)
+
+    def read(self) -> None:
+        """Read every row of the sheet, then check that required cells were filled."""
+        by_code: dict[str, Target] = {}
+        labels: list[tuple[str, Target]] = []
+        for part in self.section.parts:
+            if isinstance(part, Item | RepeatingList):
+                by_code[part.code] = part
+                labels += [(label, part) for label in part.labels]
+            elif isinstance(part, Heading):
+                labels.append((part.label, part))
+            else:
+                labels.append((part.label, _GridTitle(part)))
+                for row in part.rows:
+                    by_code[row.code] = _GridRowTarget(part, row)
+                    labels += [(label, _GridRowTarget(part, row)) for label in row.labels]
+        self._items = {code: t for code, t in by_code.items() if isinstance(t, Item)}
+        rows = map_rows(self.data, by_code, LabelIndex(labels))
+        columns, consumed = self._grid_columns(rows)
+        self._walk(rows, columns, consumed)
+        self._check_required()
+
+    def _walk(
+        self, rows: RowMap[Target], columns: dict[str, dict[str, int]], consumed: set[int]
+    ) -> None:
+        current: RepeatingList | None = None
+        for r in range(len(self.data.rows)):
+            target = rows.targets.get(r)
+            if r in consumed:
+                continue
+            if isinstance(target, RepeatingList):
+                if text_of(self.data.cell(r, rows.code_col)) == target.code:
+                    self._list_row(target, r, rows)
+                current = target
+            elif isinstance(target, Item):
+                current = None
+                self._item(target, r, rows)
+            elif isinstance(target, _GridRowTarget):
+                current = None
+                self._grid_row(target, r, rows, columns.get(target.grid.code, {}))
+            elif isinstance(target, Heading | _GridTitle):
+                current = None
+            elif r in rows.unknown_codes and r > rows.header_row:
+                code = rows.unknown_codes[r]
+                self._finding(
+                    "label.unknown",
+                    self.data.where(r, rows.code_col),
+                    f'expected a code of the {self.section.sheet} sheet, found "{code}"',
+                    code,
+                    f"a code of the {self.section.sheet} sheet",
+                )
+            elif current is not None:
+                self._list_row(current, r, rows)
+            elif r > rows.header_row and self._has_figures(r, rows):
+                label = text_of(self.data.cell(r, rows.label_col))
+                self._finding(
+                    "label.unknown",
+                    self.data.where(r, rows.label_col),
+                    f"expected a label of the {self.section.sheet} sheet, found "
+                    + (f'"{label}"' if label else "a blank label beside figures"),
+                    label,
+                    f"a label of the {self.section.sheet} sheet",
+                )
+
+    def _has_figures(self, r: int, rows: RowMap[Target]) -> bool:
+        row = self.data.rows[r]
+        return any(
+            not is_blank(v) for c, v in enumerate(row) if c > rows.label_col and c != rows.unit_col
+        )
+
+    def _item(self, item: Item, r: int, rows: RowMap[Target]) -> None:
+        if not self._first(item.code, item.label, self.data.where(r, rows.label_col)):
+            return
+        unit = item.unit
+        if item.unit_choices and rows.unit_col is not None:
+            unit = self._unit(item, r, rows.unit_col, item.unit_choices)
+        self._value(item, r, rows.value_col, unit)
+
+    def _grid_row(
+        self, target: _GridRowTarget, r: int, rows: RowMap[Target], columns: dict[str, int]
+    ) -> None:
+        grid, row = target.grid, target.row
+        if not self._first(row.code, row.label, self.data.where(r, rows.label_col)):
+            return
+        for column in grid.value_columns:
+            if column.code not in columns:
+                continue
+            item = grid.cell(row, column)
+            unit = item.unit
+            unit_column = grid.unit_column_for(column)
+            c = columns[column.code]
+            if unit_column is not None and unit_column.code in columns:
+                if is_blank(self.data.cell(r, c)):
+                    continue
+                unit = self._unit(item, r, columns[unit_column.code], unit_column.unit_choices)
+                if unit is None:
+                    continue
+            self._value(item, r, c, unit)
+
+    def _list_row(self, part: RepeatingList, r: int, rows: RowMap[Target]) -> None:
+        name = "".join(text_of(self.data.cell(r, rows.label_col)).split())
+        raw = self.data.cell(r, rows.value_col)
+        if not name and is_blank(raw):
+            return
+        if set(label_keys(name)) & set(label_keys(part.name_label)) or (
+            normalise_label(raw) in VALUE_HEADERS
+        ):
+            return  # the list's own header row
+        if name in TOTAL_NAMES and part.total_code in self._items:
+            self._item(self._items[part.total_code], r, rows)
+            return
+        if not name:
+            self._finding(
+                "cell.missing",
+                self.data.where(r, rows.label_col),
+                f'expected the {part.name_label} of this row, found a blank cell beside "{raw}"',
+                "",
+                part.name_label,
+            )
+            return
+        item = part.item(name)
+        if self._first(f"{part.code}/{name}", name, self.data.where(r, rows.label_col)):
+            self._value(item, r, rows.value_col, item.unit)
+
+    def _first(self, key: str, label: str, where: Location) -> bool:
+        """True the first time a row is met; a second time is a duplicate."""
+        if key in self._seen:
+            first = self._seen[key]
+            self._finding(
+                "label.duplicate",
+                where,
+                f"expected {label} once, found it again (first at {first.sheet}!{first.cell})",
+                label,
+                f"{label} once",
+            )
+            return False
+        self._seen[key] = where
+        return True
+
+    def _unit(self, item: Item, r: int, c: int, choices: tuple[str, ...]) -> str | None:
+        raw = text_of(self.data.cell(r, c))
+        if not raw:
+            return item.unit
+        unit = normalise_label(raw)
+        if unit in choices:
+            return unit
+        listed = " or ".join(choices)
+        self._finding(
+            "cell.not_a_number",
+            self.data.where(r, c),
+            f'expected a unit, {listed}, found "{raw}"',
+            raw,
+            f"a unit, {listed}",
+        )
+        self._flagged.add(item.code)
+        return None
+
+    def _value(self, item: Item, r: int, c: int, unit: str | None) -> None:
+        raw = self.data.cell(r, c)
+        where = self.data.where(r, c)
+        self._seen.setdefault(f"cell:{item.code}", where)
+        if is_blank(raw) and cell_name(r, c) in self.data.uncached:
+            formula = self.data.uncached[cell_name(r, c)]
+            self._finding(
+                "cell.formula_uncached",
+                where,
+                f"expected a saved value, found the formula {formula} with none: "
+                "open the file in Excel or WPS and save it again",
+                formula,
+                "a saved value",
+            )
+            self._flagged.add(item.code)
+            return
+        try:
+            parsed = parse_value(raw, value_kind=item.value_kind, unit=unit)
+        except ValueParseError as error:
+            self._finding(error.rule_code, where, str(error), error.found, error.expected)
+            self._flagged.add(item.code)
+            return
+        if parsed is not None:
+            self.facts.append(Fact(item.measure_code, item.dims, parsed, where, unit))
+            self._filled.add(item.code)
+
+    def _grid_columns(self, rows: RowMap[Target]) -> tuple[dict[str, dict[str, int]], set[int]]:
+        """Each grid's columns by code → index, from its code row or header rows."""
+        found: dict[str, dict[str, int]] = {}
+        consumed: set[int] = set()
+        for grid in self.section.grids():
+            starts = [
+                r
+                for r, t in rows.targets.items()
+                if isinstance(t, _GridRowTarget) and t.grid is grid
+            ]
+            if not starts:
+                continue
+            by_label = LabelIndex((label, col) for col in grid.columns for label in col.labels)
+            by_code = {col.code: col for col in grid.columns}
+            codes: dict[str, int] = {}
+            labels: dict[str, int] = {}
+            band: list[int] = []
+            for r in range(min(starts) - 1, max(min(starts) - 1 - _HEADER_DEPTH, -1), -1):
+                if rows.targets.get(r) is not None or r == rows.header_row:
+                    break
+                band.append(r)
+                self._header_row(r, rows, by_code, by_label, codes, labels, grid)
+            if codes or labels:
+                consumed.update(band)  # group headings above the matched rows included
+            found[grid.code] = {**labels, **codes}
+        return found, consumed
+
+    def _header_row(
+        self,
+        r: int,
+        rows: RowMap[Target],
+        by_code: dict[str, GridColumn],
+        by_label: LabelIndex[GridColumn],
+        codes: dict[str, int],
+        labels: dict[str, int],
+        grid: Grid,
+    ) -> bool:
+        row = self.data.rows[r]
+        cells = [(c, v) for c, v in enumerate(row) if c > rows.label_col and not is_blank(v)]
+        in_codes = [(c, by_code[text_of(v)]) for c, v in cells if text_of(v) in by_code]
+        in_labels = [(c, by_label.find(v)) for c, v in cells if isinstance(v, str)]
+        hits = [(c, col) for c, col in in_labels if col is not None]
+        for c, col in in_codes:
+            codes.setdefault(col.code, c)
+        for c, col in hits:
+            labels.setdefault(col.code, c)
+        if not in_codes and not hits:
+            return False
+        if not in_codes:
+            known = {c for c, _ in hits} | {
+                c for c, v in cells if set(label_keys(v)) & _heading_keys(grid)
+            }
+            for c, v in cells:
+                if c not in known:
+                    self._finding(
+                        "label.unknown",
+                        self.data.where(r, c),
+                        f'expected a column label of the table {grid.label}, found "{text_of(v)}"',
+                        text_of(v),
+                        "one of " + ", ".join(col.label for col in grid.columns),
+                    )
+        return True
+
+    def _check_required(self) -> None:
+        for item in self.section.cells():
+            if not item.required or item.code in self._filled or item.code in self._flagged:
+                continue
+            where = self._seen.get(f"cell:{item.code}")
+            found = "a blank cell" if where else "no such row"
+            self._finding(
+                "cell.missing",
+                where or self.data.where(),
+                f"expected a figure for {item.label} ({item.code}), found {found}",
+                found,
+                f"a figure for {item.label}",
+            )
+
+    def _finding(self, code: str, where: Location, message: str, found: str, expected: str) -> None:
+        self.findings.append(rules.finding(code, where, message, found=found, expected=expected))
+
+
+def _heading_keys(grid: Grid) -> set[str]:
+    keys = {"项目", "代码", "单位"}
+    for text in grid.headings:
+        keys.update(label_keys(text))
+    return keys
+
+
+def missing_sheet(file: str, section: Section, present: list[str]) -> Finding:
+    """The finding for a layout sheet the workbook lacks."""
+    found = "sheets " + ", ".join(present) if present else "no sheets"
+    return rules.finding(
+        "sheet.missing",
+        Location(file, section.sheet),
+        f"expected a sheet named {section.sheet} ({section.title}), found {found}",
+        found=found,
+        expected=f"a sheet named {section.sheet}",
+    )
+
+
+__all__ = ["SectionReader", "cell_name", "missing_sheet"]

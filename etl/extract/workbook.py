@@ -1,0 +1,168 @@
+"""Reading a workbook (xlsx or xls) with python-calamine: a layout workbook or a long table.
+
+A layout workbook has a 基本信息 sheet; its regime picks the layout the other sheets are read
+with. Sheets are found by name (or title), in any order; unknown sheets are ignored. A workbook
+without 基本信息 whose first rows name the long-format columns is read as a long table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import cast
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+from etl import rules
+from etl.extract.files import MAX_SHEET_CELLS, uncached_formulas
+from etl.extract.header import parse_header, read_header_sheet
+from etl.extract.longformat import LongReader, find_long_header
+from etl.extract.rows import Rows, SheetData
+from etl.extract.sections import SectionReader, missing_sheet
+from etl.labels import LabelIndex
+from etl.layouts import HEADER_SHEET, Layout, Section, get_layout, registered_layouts
+from etl.layouts import UnknownLayout as _UnknownLayout
+from etl.records import ExtractedReport, Extraction, Fact, Location
+
+
+class _SheetTooLarge(Exception):
+    """A sheet whose used area is past `MAX_SHEET_CELLS` (reported as a finding)."""
+
+
+def read_workbook(path: Path, extraction: Extraction) -> None:
+    """Read a workbook into `extraction`: its report(s) and every finding."""
+    file = path.name
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        uncached = uncached_formulas(path) if extraction.file_format == "xlsx" else {}
+        _read_book(book, file, uncached, extraction)
+    except CalamineError as exc:
+        what = extraction.file_format or "spreadsheet"
+        found = f"a damaged file ({type(exc).__name__}: {exc})"
+        extraction.findings.append(
+            rules.finding(
+                "file.corrupt",
+                Location(file),
+                f"expected a readable {what} workbook, found {found}",
+                found=found,
+                expected=f"a readable {what} workbook",
+            )
+        )
+    except _SheetTooLarge as exc:
+        sheet, cells = exc.args
+        found = f"a sheet of {cells:,} cells"
+        extraction.findings.append(
+            rules.finding(
+                "file.too_large",
+                Location(file, sheet),
+                f"expected at most {MAX_SHEET_CELLS:,} cells in a sheet, found {found}",
+                found=found,
+                expected=f"at most {MAX_SHEET_CELLS:,} cells in a sheet",
+            )
+        )
+
+
+def _read_book(
+    book: CalamineWorkbook,
+    file: str,
+    uncached: dict[tuple[str, str], str],
+    extraction: Extraction,
+) -> None:
+    names = list(book.sheet_names)
+
+    def load(name: str) -> SheetData:
+        sheet = book.get_sheet_by_name(name)
+        cells = sheet.total_height * sheet.total_width
+        if cells > MAX_SHEET_CELLS:
+            raise _SheetTooLarge(name, cells)
+        formulas = {cell: f for (s, cell), f in uncached.items() if s == name}
+        return SheetData(file, name, cast(Rows, sheet.to_python(skip_empty_area=False)), formulas)
+
+    header_name = _match(names, [HEADER_SHEET])
+    if header_name is None:
+        for name in names:
+            data = load(name)
+            found = find_long_header(data.rows)
+            if found is not None:
+                long_reader = LongReader(file, name, data.rows)
+                extraction.reports += long_reader.read(*found)
+                extraction.findings += long_reader.findings
+                return
+        section = Section(HEADER_SHEET, "基本信息", ())
+        extraction.findings.append(missing_sheet(file, section, names))
+        return
+    header_data = load(header_name)
+    values, findings = read_header_sheet(header_data)
+    result = parse_header(values, header_data.where())
+    extraction.findings += findings + result.findings
+    layout = _choose_layout(file, names, result.regime_code, values, extraction)
+    if layout is None:
+        return
+    facts: list[Fact] = []
+    for section in layout.sections:
+        sheet_name = _match(names, [section.sheet, section.title])
+        if sheet_name is None:
+            if section.required:
+                extraction.findings.append(missing_sheet(file, section, names))
+            continue
+        reader = SectionReader(load(sheet_name), section)
+        reader.read()
+        facts += reader.facts
+        extraction.findings += reader.findings
+    if result.header is not None:
+        extraction.reports.append(ExtractedReport(result.header, facts))
+
+
+def _choose_layout(
+    file: str,
+    names: list[str],
+    regime: str | None,
+    values: dict[str, tuple[object, Location]],
+    extraction: Extraction,
+) -> Layout | None:
+    """The layout of the header's regime; a finding when it has none or the sheets are
+    another layout's. Falls back to the layout the sheets look like, to find more problems."""
+    by_sheets = max(
+        registered_layouts(),
+        key=lambda layout: sum(_match(names, [s.sheet]) is not None for s in layout.sections),
+    )
+    where = values.get("header.regime", ("", Location(file, HEADER_SHEET)))[1]
+    if regime is None:
+        return by_sheets
+    try:
+        layout = get_layout(regime)
+    except _UnknownLayout:
+        found = f'"{regime}"'
+        known = ", ".join(layout.regime_code for layout in registered_layouts())
+        expected = f"a report format with a spreadsheet layout ({known})"
+        message = f"expected {expected}, found {found}: its layout comes in a later version"
+        extraction.findings.append(
+            rules.finding("header.regime_mismatch", where, message, found=found, expected=expected)
+        )
+        return by_sheets
+    if by_sheets is not layout and _overlap(names, by_sheets) > _overlap(names, layout):
+        found = f"the sheets of the {by_sheets.regime_code} layout"
+        expected = f"the sheets of the {regime} layout"
+        extraction.findings.append(
+            rules.finding(
+                "header.regime_mismatch",
+                where,
+                f"expected {expected}, found {found}: use the {regime} template",
+                found=found,
+                expected=expected,
+            )
+        )
+    return layout
+
+
+def _overlap(names: list[str], layout: Layout) -> int:
+    return sum(_match(names, [s.sheet]) is not None for s in layout.sections)
+
+
+def _match(names: list[str], wanted: list[str]) -> str | None:
+    """The sheet among `names` whose name matches one of `wanted` (after normalising)."""
+    index = LabelIndex((name, name) for name in names)
+    for label in wanted:
+        found = index.find(label)
+        if found is not None:
+            return found
+    return None

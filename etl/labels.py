@@ -1,0 +1,65 @@
+"""Label matching: the same label written with other punctuation, widths, spaces or notes.
+
+Real files write 1、 for 1., full-width brackets, line breaks inside header cells and provincial
+notes in parentheses. Labels are compared by keys, strictest first: the NFKC form without spaces
+and quotes; then without parenthetical notes; then without leading numbering and 其中.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+_QUOTES = str.maketrans("", "", "“”‘’\"'「」『』")
+_PARENTHETICAL = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十]+\.|\([一二三四五六七八九十\d]+\)|\d+\.|其中:?)+"
+)
+
+
+def normalise_label(text: object) -> str:
+    """The strict comparison form: NFKC, no whitespace, no quotes, 、→. , no trailing colon."""
+    if text is None:
+        return ""
+    folded = unicodedata.normalize("NFKC", str(text)).translate(_QUOTES)
+    folded = "".join(folded.split()).replace("、", ".").replace("【", "[").replace("】", "]")
+    return folded.rstrip(":").lower()
+
+
+def label_keys(text: object) -> tuple[str, ...]:
+    """The keys a label is known by, strictest first (empty for a blank label)."""
+    strict = normalise_label(text)
+    if not strict:
+        return ()
+    keys = [strict]
+    bare = _PARENTHETICAL.sub("", strict)
+    if bare and bare not in keys:
+        keys.append(bare)
+    unnumbered = _NUMBERING.sub("", bare)
+    if unnumbered and unnumbered not in keys:
+        keys.append(unnumbered)
+    return tuple(keys)
+
+
+class LabelIndex(Generic[T]):
+    """Looks things up by any of their labels' keys; a key two things share is dropped."""
+
+    def __init__(self, entries: Iterable[tuple[str, T]]) -> None:
+        found: dict[str, list[T]] = {}
+        for label, value in entries:
+            for key in label_keys(label):
+                bucket = found.setdefault(key, [])
+                if value not in bucket:
+                    bucket.append(value)
+        self._index = {key: values[0] for key, values in found.items() if len(values) == 1}
+
+    def find(self, text: object) -> T | None:
+        """The entry whose label matches `text` by the strictest key that identifies one."""
+        for key in label_keys(text):
+            if key in self._index:
+                return self._index[key]
+        return None
