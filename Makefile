@@ -25,7 +25,8 @@ db: install ## Build (or migrate) the embedded warehouse, data/warehouse.db
 	$(OGI) db upgrade
 
 demo: db ## Build the warehouse, load the sample data and show the main report
-	$(OGI) db tables
+	$(OGI) load data/samples/
+	$(OGI) report annual --agency 安陆市 --year 2017
 
 test: install ## Run the whole suite (SQLite, and PostgreSQL when reachable)
 	$(BIN)/pytest
