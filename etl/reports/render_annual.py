@@ -24,8 +24,6 @@ from etl.reports.safe import set_xlsx_cell
 
 ANNUAL_FORMATS = ("table", "md", "html", "xlsx")
 
-CHECKS_PENDING = "一致性检查：尚不可用（rpt_checks 视图将随规则目录加入）"
-
 
 def title(report: AnnualReport) -> str:
     """`安陆市2017年政府信息公开工作年度报告（统计数据）`."""
@@ -76,15 +74,23 @@ def annual_rows(report: AnnualReport) -> list[tuple[AnnualLine, list[Value]]]:
 
 
 def check_lines(report: AnnualReport) -> list[str]:
-    """The failed checks, one line each, or the note that checks are not available yet."""
-    if report.failed_checks is None:
-        return [CHECKS_PENDING]
-    if not report.failed_checks:
-        return ["一致性检查：全部通过"]
-    return [
+    """The outcome of the consistency checks (`rpt_checks`), then each failed check."""
+    checks = report.checks
+    if checks.failed:
+        summary = f"{len(checks.failed)} of {checks.checked} checks failed"
+    elif checks.checked:
+        summary = f"all {checks.checked} checks passed"
+    else:
+        summary = "no consistency check applies to these figures"
+    if checks.skipped:
+        summary += (
+            f"; {checks.skipped} could not be checked (a side not reported, or an estimate:"
+            " see 'ogi report checks')"
+        )
+    return [f"一致性检查：{summary}"] + [
         f"[{c.severity}] {c.rule_code}: {c.message} (报告 {format_number(c.reported)}, "
         f"计算 {format_number(c.computed)}, 差 {format_number(c.difference)})"
-        for c in report.failed_checks
+        for c in checks.failed
     ]
 
 

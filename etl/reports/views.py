@@ -1,7 +1,8 @@
 """The report views: their columns (the contract the reports rely on) and default order.
 
-The views themselves are created by migration 0003 (SQL verbatim there); this module lists
-what each must offer, so that a test can hold the database, this list and the README together.
+The views themselves are created by migrations 0003 and 0005 (`rpt_checks`), SQL verbatim there;
+this module lists what each must offer, so that a test can hold the database, this list and the
+README together.
 """
 
 from __future__ import annotations
@@ -110,6 +111,11 @@ VIEW_COLUMNS: dict[str, tuple[str, ...]] = {
         "difference",
         body=False,
     ),
+    "rpt_checks": _columns(
+        "rule_code rule_kind severity description group_by_dim group_code reported computed "
+        "difference tolerance passed skipped_reason terms rule_sort_order",
+        body=True,
+    ),
 }
 
 _DIM_ORDER = ("dim1_sort_order", "dim1_code", "dim2_sort_order", "dim2_code")
@@ -132,6 +138,7 @@ VIEW_ORDER: dict[str, tuple[str, ...]] = {
     "rpt_review_litigation": ("agency", "year", "block_sort_order", "result_sort_order"),
     "rpt_year_over_year": ("agency", "year", "section", "measure_code", *_DIM_ORDER, "fact_id"),
     "rpt_rollup": ("agency", "year", "section", "measure_code", *_DIM_ORDER, "unit_code"),
+    "rpt_checks": ("agency", "year", "rule_sort_order", "group_code"),
 }
 
 
