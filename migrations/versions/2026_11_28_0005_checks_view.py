@@ -11,8 +11,8 @@ unchanged. The semantics are those of `etl.checks` (a test holds the two togethe
   selected; a figure without that dimension (the proactive total, against each channel) counts
   in every group;
 - a rule is checked only where each side has a reported figure, no figure is a lower bound or
-  an estimate, and a share's denominator is not zero; otherwise `passed` is NULL and
-  `skipped_reason` says why;
+  an estimate, a share's denominator is not zero and, for a rule across years, the body has a
+  report of the year before; otherwise `passed` is NULL and `skipped_reason` says why;
 - a sum passes when both sides are equal, a share when the reported percentage is within half a
   unit of its last reported decimal of 100 × numerator / denominator (88.6 → ±0.05).
 
@@ -129,7 +129,7 @@ JOIN agencies a ON a.agency_id = r.agency_id
 LEFT JOIN agencies pa ON pa.agency_id = a.parent_agency_id
 JOIN consistency_rules cr ON cr.regime_code IS NULL OR cr.regime_code = r.regime_code
 JOIN consistency_rule_terms t ON t.rule_code = cr.rule_code
-JOIN measures m ON m.measure_code = t.measure_code AND m.fact_table = '{table}'
+JOIN measures me ON me.measure_code = t.measure_code AND me.fact_table = '{table}'
 JOIN reports tr
   ON tr.agency_id = r.agency_id AND tr.year = r.year + t.year_offset AND tr.is_current
 CROSS JOIN {table} f
@@ -176,7 +176,7 @@ def _rpt_checks(concat: str) -> str:
     )
     ratio = "100.0 * c.rhs_sum / NULLIF(c.den_sum, 0)"
     checkable = (
-        "c.lhs_n > 0 AND c.rhs_n > 0 AND c.inexact_n = 0"
+        "c.no_previous = 0 AND c.lhs_n > 0 AND c.rhs_n > 0 AND c.inexact_n = 0"
         " AND (cr.rule_kind = 'sum' OR (c.den_n > 0 AND c.den_sum <> 0))"
     )
     tolerance = """CASE WHEN cr.rule_kind = 'sum' THEN 0
@@ -213,7 +213,8 @@ FROM (
               ELSE ROUND(c.lhs_sum - {ratio}, 2) END AS difference,
          CASE WHEN {checkable} THEN {tolerance} END AS tolerance,
          CASE WHEN {checkable} THEN CASE WHEN {holds} THEN 1 ELSE 0 END END AS passed,
-         CASE WHEN c.lhs_n = 0 OR c.rhs_n = 0 OR (cr.rule_kind = 'share' AND c.den_n = 0)
+         CASE WHEN c.no_previous = 1 THEN 'no report of the year before'
+              WHEN c.lhs_n = 0 OR c.rhs_n = 0 OR (cr.rule_kind = 'share' AND c.den_n = 0)
                 THEN 'a side has no reported figure'
               WHEN c.inexact_n > 0 THEN 'a figure is a lower bound or an estimate'
               WHEN cr.rule_kind = 'share' AND c.den_sum = 0 THEN 'the denominator is zero'
@@ -229,7 +230,13 @@ FROM (
            {_with_shared("rhs")},
            {_with_shared("den")},
            CASE WHEN k.group_code IS NULL THEN k.inexact_n
-                ELSE k.inexact_n + COALESCE({shared_inexact}, 0) END AS inexact_n
+                ELSE k.inexact_n + COALESCE({shared_inexact}, 0) END AS inexact_n,
+           CASE WHEN EXISTS (SELECT 1 FROM consistency_rule_terms x
+                             WHERE x.rule_code = k.rule_code AND x.year_offset <> 0)
+                 AND NOT EXISTS (SELECT 1 FROM reports p
+                                 WHERE p.agency_id = k.agency_id AND p.year = k.year - 1
+                                   AND p.is_current)
+                THEN 1 ELSE 0 END AS no_previous
     FROM (
       -- each side's count, sum and text per rule and group (figures without the grouping
       -- dimension form the group NULL); windows, not GROUP BY, so that SQLite pushes a
