@@ -16,11 +16,12 @@ unchanged. The semantics are those of `etl.checks` (a test holds the two togethe
 - a sum passes when both sides are equal, a share when the reported percentage is within half a
   unit of its last reported decimal of 100 × numerator / denominator (88.6 → ±0.05).
 
-The one dialect difference is string aggregation for the `terms` column: `group_concat` on
-SQLite (3.40 has no `string_agg`), `string_agg` on PostgreSQL, both as ordered window
-aggregates. Per-report lookups stay on the indexes: every level partitions or groups by the body
-columns, so `WHERE agency_id = ... AND year = ...` is pushed down to each fact table's unique
-key (report_id, measure_code, ...).
+Window functions need SQLite 3.28 or later (Python 3.11 ships newer). The one dialect
+difference is string aggregation for the `terms` column: `group_concat` on SQLite (3.40 has no
+`string_agg`), `string_agg` on PostgreSQL, both as ordered window aggregates. Per-report
+lookups stay on the indexes: every level partitions by the body columns (windows, not GROUP BY,
+which SQLite does not push a filter through), so `WHERE agency_id = ... AND year = ...` reaches
+each fact table by its unique key (report_id, measure_code, ...).
 
 Revision ID: 0005
 Revises: 0004
