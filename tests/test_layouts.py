@@ -168,11 +168,16 @@ def test_every_organisation_and_response_measure_is_in_pre2019(engine: Engine) -
 
 def test_registry_is_keyed_by_regime() -> None:
     assert get_layout("pre2019") is PRE2019
-    assert [layout.regime_code for layout in registered_layouts()] == ["pre2019"]
+    assert sorted(layout.regime_code for layout in registered_layouts()) == [
+        "pre2019",
+        "std2019",
+        "std2021",
+    ]
     with pytest.raises(UnknownLayout) as caught:
-        get_layout("std2021")
+        get_layout("std2031")
     assert str(caught.value) == (
-        "no spreadsheet layout for regime 'std2021' yet; layouts exist for: pre2019"
+        "no spreadsheet layout for regime 'std2031' yet; layouts exist for: pre2019, std2019, "
+        "std2021"
     )
 
 

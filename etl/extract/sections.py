@@ -26,6 +26,8 @@ from etl.records import Fact, Finding, Location
 
 #: Names of a list's total row, read as the list's `total_code` item.
 TOTAL_NAMES = frozenset({"合计", "总计", "小计", "合计数"})
+#: Labels of a row a publisher adds under a group's items to print its subtotal.
+SUBTOTAL_NAMES = frozenset({"小计", "合计", "小计数"})
 #: How many rows above a grid's first row its header may start (two-level headers and codes).
 _HEADER_DEPTH = 6
 
@@ -82,9 +84,19 @@ class SectionReader:
         self, rows: RowMap[Target], columns: dict[str, dict[str, int]], consumed: set[int]
     ) -> None:
         current: RepeatingList | None = None
+        group: _GridRowTarget | None = None  # the group heading whose items are being read
         for r in range(len(self.data.rows)):
             target = rows.targets.get(r)
             if r in consumed:
+                continue
+            if isinstance(target, _GridRowTarget):
+                if target.row.role == "subtotal":
+                    group = target
+                elif group is not None and target.row.indent <= group.row.indent:
+                    group = None
+            elif target is None and group is not None and self._is_subtotal_row(r, rows):
+                # A publisher's 小计 row under a group's items: the group's subtotal.
+                self._grid_row(group, r, rows, columns.get(group.grid.code, {}), subtotal=True)
                 continue
             if isinstance(target, RepeatingList):
                 if text_of(self.data.cell(r, rows.code_col)) == target.code:
@@ -120,6 +132,10 @@ class SectionReader:
                     f"a label of the {self.section.sheet} sheet",
                 )
 
+    def _is_subtotal_row(self, r: int, rows: RowMap[Target]) -> bool:
+        label = normalise_label(self.data.cell(r, rows.label_col))
+        return label in SUBTOTAL_NAMES
+
     def _has_figures(self, r: int, rows: RowMap[Target]) -> bool:
         row = self.data.rows[r]
         return any(
@@ -135,10 +151,33 @@ class SectionReader:
         self._value(item, r, rows.value_col, unit)
 
     def _grid_row(
-        self, target: _GridRowTarget, r: int, rows: RowMap[Target], columns: dict[str, int]
+        self,
+        target: _GridRowTarget,
+        r: int,
+        rows: RowMap[Target],
+        columns: dict[str, int],
+        *,
+        subtotal: bool = False,
     ) -> None:
         grid, row = target.grid, target.row
-        if not self._first(row.code, row.label, self.data.where(r, rows.label_col)):
+        if row.role != "data" and not subtotal:
+            figures = [c for c in columns.values() if not is_blank(self.data.cell(r, c))]
+            if not figures:
+                return  # a group heading as the official table prints it
+            if row.role == "heading":
+                where = self.data.where(r, figures[0])
+                found = text_of(self.data.cell(r, figures[0]))
+                self._finding(
+                    "cell.unexpected",
+                    where,
+                    f'expected no figures on the heading {row.label}, found "{found}": '
+                    "its figures belong on the rows below it",
+                    found,
+                    "a blank cell",
+                )
+                return
+        label = row.label if not subtotal else f"{row.label} (小计)"
+        if not self._first(row.code, label, self.data.where(r, rows.label_col)):
             return
         for column in grid.value_columns:
             if column.code not in columns:
@@ -197,12 +236,22 @@ class SectionReader:
 
     def _unit(self, item: Item, r: int, c: int, choices: tuple[str, ...]) -> str | None:
         raw = text_of(self.data.cell(r, c))
+        listed = " or ".join(choices)
+        if not raw and item.unit is None:
+            self._finding(
+                "cell.missing",
+                self.data.where(r, c),
+                f"expected the unit of {item.label}, {listed}, found a blank cell",
+                "a blank cell",
+                f"a unit, {listed}",
+            )
+            self._flagged.add(item.code)
+            return None
         if not raw:
             return item.unit
         unit = normalise_label(raw)
         if unit in choices:
             return unit
-        listed = " or ".join(choices)
         self._finding(
             "cell.not_a_number",
             self.data.where(r, c),
@@ -261,10 +310,55 @@ class SectionReader:
                     break
                 band.append(r)
                 self._header_row(r, rows, by_code, by_label, codes, labels, grid)
+            if any(col.groups for col in grid.columns):
+                self._composite_headers(grid, band[::-1], rows.label_col, codes, labels)
             if codes or labels:
                 consumed.update(band)  # group headings above the matched rows included
             found[grid.code] = {**labels, **codes}
         return found, consumed
+
+    def _composite_headers(
+        self,
+        grid: Grid,
+        band: list[int],
+        label_col: int,
+        codes: dict[str, int],
+        labels: dict[str, int],
+    ) -> None:
+        """Columns whose label repeats under several groups (结果维持 under 行政复议 and under
+        each 行政诉讼 block), matched by their merged header texts read top down."""
+        wanted = [c for c in grid.value_columns if c.code not in codes and c.code not in labels]
+        if not wanted:
+            return
+        index = LabelIndex(
+            ("".join(path[k:]), col)
+            for col in grid.columns
+            for path in [(*col.groups, label) for label in col.labels]
+            for k in range(len(path))
+        )
+        header = [r for r in band if not any(text_of(v) in codes for v in self.data.rows[r])]
+        paths: dict[int, list[str]] = {}
+        for depth, r in enumerate(header):
+            last = ""
+            for c in range(label_col + 1, self.data.width):
+                text = text_of(self.data.cell(r, c))
+                if text:
+                    last = text
+                elif depth < len(header) - 1:  # a merged group heading spans to the right
+                    text = last
+                path = paths.setdefault(c, [])
+                if text and (not path or path[-1] != text):
+                    path.append(text)
+        taken = set(labels.values()) | set(codes.values())
+        for c, path in sorted(paths.items()):
+            if c in taken:
+                continue
+            for k in range(len(path) - 1, -1, -1):
+                column = index.find("".join(path[k:]))
+                if column is not None:
+                    if column in wanted and column.code not in labels:
+                        labels[column.code] = c
+                    break
 
     def _header_row(
         self,
@@ -321,8 +415,13 @@ class SectionReader:
 
 
 def _heading_keys(grid: Grid) -> set[str]:
+    """Header texts that are not an unknown column: group headings, and column labels that
+    several columns share (told apart by their groups)."""
     keys = {"项目", "代码", "单位"}
-    for text in grid.headings:
+    texts = [*grid.headings, *(grid.corner or "",)]
+    for column in grid.columns:
+        texts += [*column.groups, *column.labels]
+    for text in texts:
         keys.update(label_keys(text))
     return keys
 
