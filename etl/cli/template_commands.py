@@ -11,7 +11,11 @@ from etl.templates import write_template
 
 
 @main.command("template")
-@click.option("--regime", required=True, help="Report format: pre2019, std2019 (2019–2020) or std2021 (2021 on).")
+@click.option(
+    "--regime",
+    required=True,
+    help="Report format: pre2019, std2019 (2019–2020) or std2021 (2021 on).",
+)
 @click.option("--agency", metavar="NAME", help="Pre-fill the reporting body (填报单位).")
 @click.option("--year", type=int, help="Pre-fill the year (年度); must be one of the regime's.")
 @click.option(
