@@ -12,6 +12,8 @@ import pytest
 from etl.extract import read_file
 from etl.layouts import (
     STD2019 as REAL_STD2019,
+)
+from etl.layouts import (
     Grid,
     GridColumn,
     GridRow,
