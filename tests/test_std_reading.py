@@ -219,7 +219,9 @@ def test_figures_on_a_heading_that_carries_none_are_an_error(tmp_path: Path) -> 
     ]
 
 
-@pytest.mark.parametrize(("regime", "year", "expected"), [("std2021", 2020, "std2019"), ("std2019", 2021, "std2021")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("regime", "year", "expected"), [("std2021", 2020, "std2019"), ("std2019", 2021, "std2021")]
+)
 def test_the_regime_follows_the_year(tmp_path: Path, regime: str, year: int, expected: str) -> None:
     own_year = {"std2021": 2021, "std2019": 2020}[regime]
     path = filled(tmp_path / "x.xlsx", regime, own_year, {"header.year": year})
