@@ -197,40 +197,24 @@ def _write_grid(
 
 
 def _write_grid_header(sheet: Worksheet, grid: Grid, r: int) -> int:
-    """The header rows: each column's groups (merged across the columns sharing them) above
-    its label (merged down to the last header row), as the official tables print them."""
-    depth = 1 + max(len(c.groups) for c in grid.columns)
+    """The header rows as the official tables print them (merged group headings)."""
+    spans = grid.header_spans(units=grid.show_units)
+    depth = max(span.row + span.rows for span in spans)
     corner = LABEL_HEADER if grid.corner is None else grid.corner
     sheet.cell(r, 2, corner or None).font = _BOLD
     if depth > 1:
         sheet.merge_cells(start_row=r, start_column=2, end_row=r + depth - 1, end_column=2)
-    paths = [
-        (*c.groups, f"{c.label}（{c.unit}）" if c.unit and grid.show_units else c.label)
-        for c in grid.columns
-    ]
-    for level in range(depth):
-        c = 0
-        while c < len(paths):
-            path = paths[c]
-            if level >= len(path):
-                c += 1
-                continue
-            span = 1
-            if level < len(path) - 1:  # a group: merge across the columns that share it
-                while c + span < len(paths) and paths[c + span][: level + 1] == path[: level + 1]:
-                    span += 1
-            cell = sheet.cell(r + level, 3 + c, path[level])
-            cell.font = _BOLD
-            cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-            bottom = r + depth - 1 if level == len(path) - 1 else r + level
-            if span > 1 or bottom > r + level:
-                sheet.merge_cells(
-                    start_row=r + level,
-                    start_column=3 + c,
-                    end_row=bottom,
-                    end_column=2 + c + span,
-                )
-            c += span
+    for span in spans:
+        cell = sheet.cell(r + span.row, 3 + span.column, span.text)
+        cell.font = _BOLD
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        if span.rows > 1 or span.columns > 1:
+            sheet.merge_cells(
+                start_row=r + span.row,
+                start_column=3 + span.column,
+                end_row=r + span.row + span.rows - 1,
+                end_column=2 + span.column + span.columns,
+            )
     return r + depth
 
 

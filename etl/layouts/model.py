@@ -108,6 +108,18 @@ class GridColumn:
 
 
 @dataclass(frozen=True, slots=True)
+class HeaderSpan:
+    """A header cell of a grid: its text, header row, first column, and the rows and columns
+    it spans (a merged cell)."""
+
+    text: str
+    row: int
+    column: int
+    rows: int = 1
+    columns: int = 1
+
+
+@dataclass(frozen=True, slots=True)
 class Grid:
     """Rows × columns of figures (table 四: blocks × results; table 三: rows × applicants).
 
@@ -149,6 +161,35 @@ class Grid:
             required=self.required and row.role == "data",
             unit_choices=unit_column.unit_choices if unit_column else (),
         )
+
+    def header_spans(self, *, units: bool = True) -> list[HeaderSpan]:
+        """The header cells as the official tables print them: each column's groups, merged
+        across the columns sharing them, above its label, merged down to the last header row.
+        Column positions count from 0 at the first column."""
+        depth = 1 + max(len(c.groups) for c in self.columns)
+        paths = [
+            (*c.groups, f"{c.label}（{c.unit}）" if c.unit and units else c.label)
+            for c in self.columns
+        ]
+        spans = []
+        for level in range(depth):
+            c = 0
+            while c < len(paths):
+                path = paths[c]
+                if level >= len(path):
+                    c += 1
+                    continue
+                width = 1
+                if level < len(path) - 1:  # a group: across the columns that share it
+                    while (
+                        c + width < len(paths)
+                        and paths[c + width][: level + 1] == path[: level + 1]
+                    ):
+                        width += 1
+                height = depth - level if level == len(path) - 1 else 1
+                spans.append(HeaderSpan(path[level], level, c, height, width))
+                c += width
+        return spans
 
     def cells(self) -> Iterator[Item]:
         """Every cell that may hold a figure (subtotals included), row by row."""
