@@ -172,7 +172,7 @@ def _row(
     return TableRow(row.label, row.indent, cells, heading)
 
 
-def _outcomes_compared(connection: Connection, agency_id: int, year: int, note: str) -> AnnualTable:
+def _outcomes_compared(connection: Connection, agency_id: int, year: int) -> AnnualTable:
     """Request outcomes of both years through the crosswalk: （六） meets its three rows."""
     by_code: dict[str, dict[int, TableCell]] = {}
     labels: dict[str, str] = {}
