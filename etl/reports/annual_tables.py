@@ -79,6 +79,8 @@ _OUTCOMES = """SELECT year, comparable_code, comparable_label, sort_order, reque
 FROM rpt_request_outcomes_compared WHERE agency_id = :agency_id AND year IN (:year, :year - 1)
 ORDER BY sort_order"""
 
+_CROSSWALK_NOTE = "按可比口径：2019–2020年的（六）其他处理与2021年起（六）三项之和相比。"
+
 _NOTES = """SELECT table_code, is_comparable, note FROM rpt_regime_comparability
 WHERE from_regime = :before AND to_regime = :after"""
 
@@ -116,7 +118,9 @@ def standard_tables(
                 earlier[-1].note = notes[table_code][1]
             tables += earlier
         if table_code == "table3" and previous is not None:
-            tables.append(_outcomes_compared(connection, agency_id, year))
+            tables.append(
+                _outcomes_compared(connection, agency_id, year, previous_regime != regime)
+            )
     return StandardTables(tables, shown)
 
 
@@ -172,7 +176,9 @@ def _row(
     return TableRow(row.label, row.indent, cells, heading)
 
 
-def _outcomes_compared(connection: Connection, agency_id: int, year: int) -> AnnualTable:
+def _outcomes_compared(
+    connection: Connection, agency_id: int, year: int, across_regimes: bool
+) -> AnnualTable:
     """Request outcomes of both years through the crosswalk: （六） meets its three rows."""
     by_code: dict[str, dict[int, TableCell]] = {}
     labels: dict[str, str] = {}
@@ -202,5 +208,5 @@ def _outcomes_compared(connection: Connection, agency_id: int, year: int) -> Ann
         header=header,
         width=3,
         rows=rows,
-        note="std2019 的（六）其他处理与 std2021 的（六）三项之和相比；总计栏。",
+        note=_CROSSWALK_NOTE if across_regimes else None,
     )
