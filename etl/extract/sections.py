@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from etl import rules
+from etl.extract.grid_headers import find_grid_columns
 from etl.extract.rows import (
     VALUE_HEADERS,
     RowMap,
@@ -20,7 +21,7 @@ from etl.extract.rows import (
     text_of,
 )
 from etl.labels import LabelIndex, label_keys, normalise_label
-from etl.layouts import Grid, GridColumn, GridRow, Heading, Item, RepeatingList, Section
+from etl.layouts import Grid, GridRow, Heading, Item, RepeatingList, Section
 from etl.parse import ValueParseError, parse_value
 from etl.records import Fact, Finding, Location
 
@@ -28,8 +29,6 @@ from etl.records import Fact, Finding, Location
 TOTAL_NAMES = frozenset({"合计", "总计", "小计", "合计数"})
 #: Labels of a row a publisher adds under a group's items to print its subtotal.
 SUBTOTAL_NAMES = frozenset({"小计", "合计", "小计数"})
-#: How many rows above a grid's first row its header may start (two-level headers and codes).
-_HEADER_DEPTH = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +288,7 @@ class SectionReader:
             self._filled.add(item.code)
 
     def _grid_columns(self, rows: RowMap[Target]) -> tuple[dict[str, dict[str, int]], set[int]]:
-        """Each grid's columns by code → index, from its code row or header rows."""
+        """Each grid's columns by code → index, and the header rows they were found in."""
         found: dict[str, dict[str, int]] = {}
         consumed: set[int] = set()
         for grid in self.section.grids():
@@ -298,103 +297,11 @@ class SectionReader:
                 for r, t in rows.targets.items()
                 if isinstance(t, _GridRowTarget) and t.grid is grid
             ]
-            if not starts:
-                continue
-            by_label = LabelIndex((label, col) for col in grid.columns for label in col.labels)
-            by_code = {col.code: col for col in grid.columns}
-            codes: dict[str, int] = {}
-            labels: dict[str, int] = {}
-            band: list[int] = []
-            for r in range(min(starts) - 1, max(min(starts) - 1 - _HEADER_DEPTH, -1), -1):
-                if rows.targets.get(r) is not None or r == rows.header_row:
-                    break
-                band.append(r)
-                self._header_row(r, rows, by_code, by_label, codes, labels, grid)
-            if any(col.groups for col in grid.columns):
-                self._composite_headers(grid, band[::-1], rows.label_col, codes, labels)
-            if codes or labels:
-                consumed.update(band)  # group headings above the matched rows included
-            found[grid.code] = {**labels, **codes}
+            if starts:
+                columns, band = find_grid_columns(self.data, grid, min(starts), rows, self.findings)
+                found[grid.code] = columns
+                consumed.update(band)
         return found, consumed
-
-    def _composite_headers(
-        self,
-        grid: Grid,
-        band: list[int],
-        label_col: int,
-        codes: dict[str, int],
-        labels: dict[str, int],
-    ) -> None:
-        """Columns whose label repeats under several groups (结果维持 under 行政复议 and under
-        each 行政诉讼 block), matched by their merged header texts read top down."""
-        wanted = [c for c in grid.value_columns if c.code not in codes and c.code not in labels]
-        if not wanted:
-            return
-        index = LabelIndex(
-            ("".join(path[k:]), col)
-            for col in grid.columns
-            for path in [(*col.groups, label) for label in col.labels]
-            for k in range(len(path))
-        )
-        header = [r for r in band if not any(text_of(v) in codes for v in self.data.rows[r])]
-        paths: dict[int, list[str]] = {}
-        for depth, r in enumerate(header):
-            last = ""
-            for c in range(label_col + 1, self.data.width):
-                text = text_of(self.data.cell(r, c))
-                if text:
-                    last = text
-                elif depth < len(header) - 1:  # a merged group heading spans to the right
-                    text = last
-                path = paths.setdefault(c, [])
-                if text and (not path or path[-1] != text):
-                    path.append(text)
-        taken = set(labels.values()) | set(codes.values())
-        for c, path in sorted(paths.items()):
-            if c in taken:
-                continue
-            for k in range(len(path) - 1, -1, -1):
-                column = index.find("".join(path[k:]))
-                if column is not None:
-                    if column in wanted and column.code not in labels:
-                        labels[column.code] = c
-                    break
-
-    def _header_row(
-        self,
-        r: int,
-        rows: RowMap[Target],
-        by_code: dict[str, GridColumn],
-        by_label: LabelIndex[GridColumn],
-        codes: dict[str, int],
-        labels: dict[str, int],
-        grid: Grid,
-    ) -> bool:
-        row = self.data.rows[r]
-        cells = [(c, v) for c, v in enumerate(row) if c > rows.label_col and not is_blank(v)]
-        in_codes = [(c, by_code[text_of(v)]) for c, v in cells if text_of(v) in by_code]
-        in_labels = [(c, by_label.find(v)) for c, v in cells if isinstance(v, str)]
-        hits = [(c, col) for c, col in in_labels if col is not None]
-        for c, col in in_codes:
-            codes.setdefault(col.code, c)
-        for c, col in hits:
-            labels.setdefault(col.code, c)
-        if not in_codes and not hits:
-            return False
-        if not in_codes:
-            known = {c for c, _ in hits} | {
-                c for c, v in cells if set(label_keys(v)) & _heading_keys(grid)
-            }
-            for c, v in cells:
-                if c not in known:
-                    self._finding(
-                        "label.unknown",
-                        self.data.where(r, c),
-                        f'expected a column label of the table {grid.label}, found "{text_of(v)}"',
-                        text_of(v),
-                        "one of " + ", ".join(col.label for col in grid.columns),
-                    )
-        return True
 
     def _check_required(self) -> None:
         for item in self.section.cells():
@@ -412,18 +319,6 @@ class SectionReader:
 
     def _finding(self, code: str, where: Location, message: str, found: str, expected: str) -> None:
         self.findings.append(rules.finding(code, where, message, found=found, expected=expected))
-
-
-def _heading_keys(grid: Grid) -> set[str]:
-    """Header texts that are not an unknown column: group headings, and column labels that
-    several columns share (told apart by their groups)."""
-    keys = {"项目", "代码", "单位"}
-    texts = [*grid.headings, *(grid.corner or "",)]
-    for column in grid.columns:
-        texts += [*column.groups, *column.labels]
-    for text in texts:
-        keys.update(label_keys(text))
-    return keys
 
 
 def missing_sheet(file: str, section: Section, present: list[str]) -> Finding:
