@@ -28,7 +28,7 @@ from etl.records import Fact, Finding, Location
 #: Names of a list's total row, read as the list's `total_code` item.
 TOTAL_NAMES = frozenset({"合计", "总计", "小计", "合计数"})
 #: Labels of a row a publisher adds under a group's items to print its subtotal.
-SUBTOTAL_NAMES = frozenset({"小计", "合计", "小计数"})
+SUBTOTAL_NAMES = frozenset({"小计", "小计数"})
 
 
 @dataclass(frozen=True, slots=True)
