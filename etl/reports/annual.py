@@ -1,8 +1,9 @@
 """The annual statistical report of one body and year, in the shape of its regime's layout.
 
 Every value comes from `rpt_year_over_year` (this year's figure, last year's, the change), so
-the report shows what an analyst's query of the view shows. The consistency checks come from
-`rpt_checks`: how many ran, and each that failed.
+the report shows what an analyst's query of the view shows; std2019 / std2021 reports show
+their official tables 二, 三 and 四 (`etl.reports.annual_tables`). The consistency checks come
+from `rpt_checks`: how many ran, and each that failed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import Connection, Engine, Row, text
 
 from etl.db import connect
 from etl.reports.agencies import find_agency
+from etl.reports.annual_tables import AnnualTable, standard_tables
 from etl.reports.errors import ReportNotLoaded
 from etl.reports.layouts import LAYOUTS, Line, Part
 from etl.reports.result import Value, plain_value
@@ -80,6 +82,8 @@ class AnnualReport:
     previous_year: int | None
     parts: list[AnnualPart]
     checks: CheckResults
+    #: The official tables of a std2019 / std2021 report, last year's beside this year's.
+    tables: list[AnnualTable] = field(default_factory=list)
 
     @property
     def failed_checks(self) -> tuple[FailedCheck, ...]:
@@ -148,8 +152,13 @@ def build_annual(engine: Engine, agency: str, year: int) -> AnnualReport:
             text(_FIGURES), {"agency_id": body.agency_id, "year": year}
         ).all()
         checks = report_checks(connection, int(report_id))
+        previous_regime = reports[year - 1].regime_code if year - 1 in reports else None
+        std = standard_tables(
+            connection, body.agency_id, year, reports[year].regime_code, previous_regime
+        )
     this = reports[year]
     layout = LAYOUTS.get(this.regime_code, ())
+    rest = [f for f in figures if (f.fact_table, int(f.fact_id)) not in std.shown]
     return AnnualReport(
         agency=body.name,
         parent_agency=this.parent_agency,
@@ -159,8 +168,9 @@ def build_annual(engine: Engine, agency: str, year: int) -> AnnualReport:
         published_on=_as_date(this.published_on),
         source_file=this.source_file,
         previous_year=year - 1 if year - 1 in reports else None,
-        parts=arrange(layout, list(figures)),
+        parts=arrange(layout, rest, other_title="其他数据" if std.tables else None),
         checks=checks,
+        tables=std.tables,
     )
 
 
@@ -203,7 +213,9 @@ def _line(line: Line, figure: Row[Any]) -> AnnualLine:
     )
 
 
-def arrange(layout: tuple[Part, ...], figures: list[Row[Any]]) -> list[AnnualPart]:
+def arrange(
+    layout: tuple[Part, ...], figures: list[Row[Any]], *, other_title: str | None = None
+) -> list[AnnualPart]:
     """Place each figure on its layout line; figures no line shows go to a last part."""
     ordered = sorted(figures, key=_order)
     used: set[tuple[str, int]] = set()
@@ -221,7 +233,7 @@ def arrange(layout: tuple[Part, ...], figures: list[Row[Any]]) -> list[AnnualPar
         parts.append(AnnualPart(part.title, _drop_empty_headings(lines)))
     rest = [f for f in ordered if (f.fact_table, f.fact_id) not in used]
     if rest:  # a regime without a layout shows every figure here
-        title = "其他数据" if layout else "数据"
+        title = other_title or ("其他数据" if layout else "数据")
         parts.append(AnnualPart(title, [_line(_ANY, f) for f in rest]))
     return [p for p in parts if p.lines]
 

@@ -104,6 +104,10 @@ VIEW_COLUMNS: dict[str, tuple[str, ...]] = {
         "previous_unit_code change change_pct",
         body=True,
     ),
+    "rpt_regime_comparability": _columns(
+        "table_code table_label from_regime to_regime is_comparable note sort_order",
+        body=False,
+    ),
     "rpt_rollup": _columns(
         "agency_id agency level_code division_code year measure_code label_zh section "
         "dim1_name dim1_code dim1_label dim1_sort_order dim2_name dim2_code dim2_label "
@@ -137,6 +141,7 @@ VIEW_ORDER: dict[str, tuple[str, ...]] = {
     "rpt_fees": ("agency", "year"),
     "rpt_review_litigation": ("agency", "year", "block_sort_order", "result_sort_order"),
     "rpt_year_over_year": ("agency", "year", "section", "measure_code", *_DIM_ORDER, "fact_id"),
+    "rpt_regime_comparability": ("sort_order",),
     "rpt_rollup": ("agency", "year", "section", "measure_code", *_DIM_ORDER, "unit_code"),
     "rpt_checks": ("agency", "year", "rule_sort_order", "group_code"),
 }
