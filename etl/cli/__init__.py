@@ -86,6 +86,7 @@ from etl.cli import (  # noqa: E402
     db_commands,
     load_commands,
     report_commands,
+    run_commands,
     sql_commands,
     template_commands,
 )
@@ -97,6 +98,7 @@ __all__ = [
     "main",
     "pass_app",
     "report_commands",
+    "run_commands",
     "sql_commands",
     "template_commands",
 ]
