@@ -201,8 +201,9 @@ def test_backfill_reloads_exactly_the_chosen_years(engine: Engine, tmp_path: Pat
 
     assert (summary.loaded, summary.rejected, summary.exit_code) == (4, 0, 0)
     assert run_row(engine, 2) == ("reprocess", "succeeded", 4, 4, 0, 0, 4 * FIGURES_PER_FILE, None)
-    assert [path for path, in rows(engine, "SELECT path FROM run_files WHERE run_id = 2")] == [
-        str(inbox / name) for name in ("jia-2015.xlsx", "jia-2016.xlsx", "jia-2017.xlsx", "yi-2017.xlsx")
+    assert [path for (path,) in rows(engine, "SELECT path FROM run_files WHERE run_id = 2")] == [
+        str(inbox / name)
+        for name in ("jia-2015.xlsx", "jia-2016.xlsx", "jia-2017.xlsx", "yi-2017.xlsx")
     ]
     assert rows(
         engine,
