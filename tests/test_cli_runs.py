@@ -209,3 +209,16 @@ def test_reprocess_from_the_command_line(db_env: str, runner: CliRunner, tmp_pat
     bad = runner.invoke(main, ["run", "--reprocess", "--years", "17"])
     assert bad.exit_code == 1
     assert "expected a year (2017) or a range (2016-2018)" in bad.output
+
+
+@pytest.mark.parametrize("unit", ["crontab", "ogi-run.service"])
+def test_the_deploy_files_call_ogi_run_with_options_it_has(unit: str) -> None:
+    deploy = Path(__file__).resolve().parent.parent / "deploy" / unit
+    (line,) = [
+        line for line in deploy.read_text(encoding="utf-8").splitlines()
+        if "ogi run " in line and not line.startswith("#")
+    ]  # fmt: skip
+    words = line.split("ogi run ", 1)[1].split(">>")[0].split()
+    known = {opt for param in main.commands["run"].params for opt in param.opts}
+    assert [w for w in words if w.startswith("--") and w not in known] == []
+    assert {"--inbox", "--archive", "--log-format"} <= set(words)
