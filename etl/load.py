@@ -31,10 +31,12 @@ from etl.fact_rows import (
     fact_table,
     township_names,
 )
+from etl.faults import fault_point
 from etl.lineage import (
     FileResult,
     RunStatus,
     RunTrigger,
+    SourceStatus,
     find_source_file,
     finish_run,
     record_file,
@@ -200,42 +202,65 @@ def load_paths(
 
 
 def load_file(
-    engine: Engine, path: Path, *, run_id: int, encoding: str | None = None
+    engine: Engine,
+    path: Path,
+    *,
+    run_id: int,
+    encoding: str | None = None,
+    reload: bool = False,
+    source_path: Path | None = None,
 ) -> FileResult:
-    """Load one file in one transaction as part of run `run_id`, and record what became of it."""
+    """Load one file in one transaction as part of run `run_id`, and record what became of it.
+
+    With `reload` (a backfill), content loaded before is read and loaded again as the next
+    version of its reports; if it now has errors, it is recorded as rejected in this run and
+    the figures it loaded before stay. `source_path` is the path to record when `path` is a
+    copy (a backfill reads the stored bytes from a temporary file).
+    """
+    recorded = source_path or path
     content = path.read_bytes()
     digest = hashlib.sha256(content).hexdigest()
     with connect(engine) as connection, connection.begin():
         known = find_source_file(connection, digest)
-        if known is not None and known.status != "rejected":
+        if known is not None and known.status != "rejected" and not reload:
             touch_source_file(connection, known.source_file_id)
             return record_file(
                 connection,
                 run_id,
-                path=path,
+                path=recorded,
                 outcome="unchanged",
                 source_file_id=known.source_file_id,
                 sha256=digest,
                 report_ids=reports_from_file(connection, known.source_file_id),
                 message="the same content was loaded before",
             )
+    kept: SourceStatus = "rejected"
+    if reload and known is not None and known.status != "rejected":
+        kept = known.status
     extraction = read_extraction(path, encoding=encoding)
     with connect(engine) as connection:
         findings = validate_extraction(extraction, connection)
     try:
         with connect(engine) as connection, connection.begin():
-            return _write(connection, run_id, path, content, digest, extraction, findings)
+            return _write(connection, run_id, recorded, content, digest, extraction, findings, kept)
     except (IntegrityError, DataError) as exc:
         # The database refused a figure the rules let through; nothing of it was written.
         refusal = finding(
             "load.constraint_violated",
-            Location(path.name),
+            Location(recorded.name),
             "the warehouse refused the figures: " + " ".join(str(exc.orig).split()),
             found=next(iter(str(exc.orig).splitlines()), None),
         )
         with connect(engine) as connection, connection.begin():
             return _reject(
-                connection, run_id, path, content, digest, extraction, [*findings, refusal]
+                connection,
+                run_id,
+                recorded,
+                content,
+                digest,
+                extraction,
+                [*findings, refusal],
+                kept,
             )
 
 
@@ -247,9 +272,12 @@ def _write(
     digest: str,
     extraction: Extraction,
     findings: list[Finding],
+    rejected_status: SourceStatus = "rejected",
 ) -> FileResult:
     if any(f.severity == "error" for f in findings) or extraction.file_format is None:
-        return _reject(connection, run_id, path, content, digest, extraction, findings)
+        return _reject(
+            connection, run_id, path, content, digest, extraction, findings, rejected_status
+        )
     first = extraction.reports[0].header
     source_file_id = save_source_file(
         connection,
@@ -273,6 +301,7 @@ def _write(
             if rows.get(table_name):
                 connection.execute(insert(fact_table(table_name)), rows[table_name])
                 written += len(rows[table_name])
+                fault_point(f"fact_insert:{path.name}")  # crash tests only; see etl/faults.py
         report_ids.append(report_id)
     return record_file(
         connection,
@@ -295,9 +324,14 @@ def _reject(
     digest: str,
     extraction: Extraction,
     findings: list[Finding],
+    status: SourceStatus = "rejected",
 ) -> FileResult:
+    """Record a file that writes no figures; `status` keeps a reloaded file's earlier status
+    (its figures stay)."""
     errors = [f for f in findings if f.severity == "error"]
     message = f"{len(errors)} error(s), the first: {errors[0]}" if errors else None
+    if status != "rejected" and message is not None:
+        message += "; the figures it loaded before stay"
     source_file_id = None
     if extraction.file_format is not None:  # only spreadsheets are kept
         first = extraction.reports[0].header if extraction.reports else None
@@ -307,7 +341,7 @@ def _reject(
             sha256=digest,
             file_format=extraction.file_format,
             content=content,
-            status="rejected",
+            status=status,
             report_year=None if first is None else first.year,
             agency_name=None if first is None else first.agency_name,
             error=message,

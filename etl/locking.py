@@ -11,9 +11,10 @@ import fcntl
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 
 from etl.config import describe_url
 from etl.errors import WarehouseError
@@ -31,6 +32,28 @@ class LockHeld(WarehouseError):
     exit_code = 3
 
 
+class LockLost(WarehouseError):
+    """The database ended the session holding the lock, and another run has taken it since."""
+
+
+class HeldLock:
+    """The lock as held. `confirm()` makes sure it still is: a PostgreSQL restart ends the
+    session that held the advisory lock, so a long run confirms it before each file.
+    """
+
+    def __init__(self, reacquire: Callable[[], bool] | None = None) -> None:
+        self._reacquire = reacquire
+
+    def confirm(self) -> None:
+        """Raise `LockLost` if the lock is gone and cannot be taken again; database errors
+        (the server still down) propagate for the caller to retry."""
+        if self._reacquire is not None and not self._reacquire():
+            raise LockLost(
+                "the database ended the session holding the ETL lock (a restart?) and "
+                "another run has taken it since; this run stops here"
+            )
+
+
 def _sqlite_path(engine: Engine) -> str:
     database = engine.url.database
     if not database or database == ":memory:":
@@ -39,13 +62,13 @@ def _sqlite_path(engine: Engine) -> str:
 
 
 @contextmanager
-def _sqlite_lock(engine: Engine, wait: bool, timeout: float | None) -> Iterator[None]:
+def _sqlite_lock(engine: Engine, wait: bool, timeout: float | None) -> Iterator[HeldLock]:
     path = _sqlite_path(engine)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         _acquire(lambda: _try_flock(fd), engine, wait, timeout)
         try:
-            yield
+            yield HeldLock()
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
@@ -61,18 +84,31 @@ def _try_flock(fd: int) -> bool:
 
 
 @contextmanager
-def _postgres_lock(engine: Engine, wait: bool, timeout: float | None) -> Iterator[None]:
+def _postgres_lock(engine: Engine, wait: bool, timeout: float | None) -> Iterator[HeldLock]:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
 
         def attempt() -> bool:
             query = text("SELECT pg_try_advisory_lock(:key)")
             return bool(connection.execute(query, {"key": ADVISORY_LOCK_KEY}).scalar())
 
+        def reacquire() -> bool:
+            try:
+                connection.execute(text("SELECT 1"))  # session locks last as long as the session
+                return True
+            except DBAPIError as exc:
+                if not exc.connection_invalidated:
+                    raise
+            connection.rollback()  # lets the connection reconnect on next use
+            return attempt()
+
         _acquire(attempt, engine, wait, timeout)
         try:
-            yield
+            yield HeldLock(reacquire)
         finally:
-            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY})
+            with suppress(DBAPIError):  # a lost session has released the lock already
+                connection.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY}
+                )
 
 
 def _acquire(
@@ -89,15 +125,17 @@ def _acquire(
 
 
 @contextmanager
-def etl_lock(engine: Engine, *, wait: bool = False, timeout: float | None = None) -> Iterator[None]:
+def etl_lock(
+    engine: Engine, *, wait: bool = False, timeout: float | None = None
+) -> Iterator[HeldLock]:
     """Hold the warehouse's ETL lock for the duration of the block.
 
     Raises `LockHeld` at once when another process holds it, or, with `wait`, after `timeout`
     seconds (never, when `timeout` is None).
     """
     if engine.dialect.name == "sqlite":
-        with _sqlite_lock(engine, wait, timeout):
-            yield
+        with _sqlite_lock(engine, wait, timeout) as held:
+            yield held
     else:
-        with _postgres_lock(engine, wait, timeout):
-            yield
+        with _postgres_lock(engine, wait, timeout) as held:
+            yield held

@@ -101,6 +101,7 @@ from etl.cli import (  # noqa: E402
     db_commands,
     load_commands,
     report_commands,
+    run_commands,
     sql_commands,
     template_commands,
 )
@@ -112,6 +113,7 @@ __all__ = [
     "main",
     "pass_app",
     "report_commands",
+    "run_commands",
     "sql_commands",
     "template_commands",
 ]

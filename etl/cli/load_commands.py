@@ -14,8 +14,10 @@ from rich.table import Table
 from etl.checks import format_value
 from etl.cli import AppContext, main, pass_app
 from etl.lineage import FileResult
-from etl.load import load_paths, validate_paths
+from etl.load import validate_paths
 from etl.records import Finding
+from etl.run_events import RunEvent
+from etl.runs import load_exclusively
 from etl.show import report_figures
 
 #: Exit status of `ogi validate` and `ogi load` when a file has errors (1 is `Error: ...`).
@@ -93,13 +95,19 @@ def validate(
 @main.command("load")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_ENCODING
+@click.option(
+    "--no-wait",
+    is_flag=True,
+    help="Exit at once (status 3) when another run holds the ETL lock, instead of waiting.",
+)
 @pass_app
-def load(app: AppContext, paths: tuple[Path, ...], encoding: str | None) -> None:
+def load(app: AppContext, paths: tuple[Path, ...], encoding: str | None, no_wait: bool) -> None:
     """Load FILEs and the spreadsheets (.xlsx, .xls, .csv) under directories.
 
     Each file loads whole or not at all; a file loaded before is skipped as unchanged; a file
-    with errors is rejected and its findings kept (see `ogi validate`). Exit status 0 when
-    every file loaded or was unchanged, 2 when some were rejected.
+    with errors is rejected and its findings kept (see `ogi validate`). Waits for the ETL lock
+    while another load or `ogi run` is writing. Exit status 0 when every file loaded or was
+    unchanged, 2 when some were rejected, 3 with --no-wait when the lock was held.
 
     \b
     Example:
@@ -114,9 +122,15 @@ def load(app: AppContext, paths: tuple[Path, ...], encoding: str | None) -> None
         def advance(done: int, total: int, result: FileResult) -> None:
             progress.update(task, completed=done, total=total, description=result.path.name)
 
-        summary = load_paths(
+        def waiting(event: RunEvent) -> None:
+            if event.event == "lock_wait":
+                app.err.print("waiting for another ETL run to finish ...", markup=False)
+
+        summary = load_exclusively(
             engine,
             list(paths),
+            wait=not no_wait,
+            on_event=waiting,
             encoding=encoding,
             progress=advance,
             command=" ".join(["ogi load", *map(str, paths)]),
