@@ -55,9 +55,6 @@ def create_warehouse_engine(url: URL | str | None = None) -> Engine:
     """An engine for the warehouse at `url` (resolved as `resolve_database_url` does)."""
     resolved = url if isinstance(url, URL) else resolve_database_url(url)
     if resolved.get_backend_name() == "sqlite":
-        database = resolved.database
-        if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(resolved)
         _configure_sqlite(engine)
         return engine
@@ -94,14 +91,36 @@ def head_revision() -> str:
     return heads[0]
 
 
+def _sqlite_file_missing(engine: Engine) -> bool:
+    """True for a SQLite URL whose file does not exist (connecting would create it)."""
+    database = engine.url.database
+    return (
+        engine.dialect.name == "sqlite"
+        and bool(database)
+        and database != ":memory:"
+        and not str(database).startswith("file:")
+        and not Path(str(database)).exists()
+    )
+
+
 def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at, or None for an empty database."""
+    """The revision the database is at, or None for an empty (or missing) database.
+
+    A missing SQLite file is not created: asking a question must not leave a file behind.
+    """
+    if _sqlite_file_missing(engine):
+        return None
     with connect(engine) as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
-    """Migrate the database up to `revision`; returns the revisions before and after."""
+    """Migrate the database up to `revision`; returns the revisions before and after.
+
+    A SQLite file (and its folder) is created here, and only here.
+    """
+    if _sqlite_file_missing(engine):
+        Path(str(engine.url.database)).parent.mkdir(parents=True, exist_ok=True)
     before = current_revision(engine)
     with connect(engine) as connection, connection.begin():
         command.upgrade(alembic_config(connection), revision)
@@ -126,15 +145,21 @@ def check_schema(engine: Engine) -> None:
             raise SchemaDrift(f"the database differs from the models: {exc}") from exc
 
 
-def require_head(engine: Engine) -> None:
-    """Refuse to work on a database that is not migrated to head."""
+def require_head(engine: Engine, *, alternative: str | None = None) -> None:
+    """Refuse to work on a database that is not migrated to head.
+
+    `alternative` is another way out the message offers, e.g. "pass --offline".
+    """
     current = current_revision(engine)
     head = head_revision()
     if current != head:
-        state = "empty" if current is None else f"at revision {current}"
+        if current is None and _sqlite_file_missing(engine):
+            state = "missing"
+        else:
+            state = "empty" if current is None else f"at revision {current}"
+        advice = "run 'ogi db upgrade'" + (f", or {alternative}" if alternative else "")
         raise SchemaNotAtHead(
-            f"the warehouse at {describe_url(engine.url)} is {state}, not at {head}: "
-            "run 'ogi db upgrade'"
+            f"the warehouse at {describe_url(engine.url)} is {state}, not at {head}: {advice}"
         )
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy.engine import URL
 
@@ -44,11 +46,10 @@ def test_upgrade_current_check_tables(empty_url: URL) -> None:
     assert "request_rows" in result.output
 
 
-def test_default_database_is_data_warehouse_db(tmp_path: object, monkeypatch: object) -> None:
-    import pytest
-
-    assert isinstance(monkeypatch, pytest.MonkeyPatch)
-    monkeypatch.chdir(tmp_path)  # type: ignore[arg-type]
+def test_default_database_is_data_warehouse_db(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("OGI_DATABASE_URL", raising=False)
     result = CliRunner().invoke(main, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
@@ -66,3 +67,20 @@ def test_unsupported_database_is_a_clear_error() -> None:
     result = CliRunner().invoke(main, ["--db", "mysql://x@y/z", "db", "current"])
     assert result.exit_code == 1
     assert "Error: unsupported database 'mysql'" in result.output
+
+
+def test_a_missing_sqlite_warehouse_is_not_created_by_reading_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    spreadsheet = tmp_path / "anlu.xlsx"
+    spreadsheet.write_bytes(b"not read: the warehouse check comes first")
+    monkeypatch.chdir(workdir)
+    monkeypatch.delenv("OGI_DATABASE_URL", raising=False)
+    result = CliRunner().invoke(main, ["db", "tables"])
+    assert result.exit_code == 1
+    assert "is missing, not at" in result.output
+    result = CliRunner().invoke(main, ["validate", str(spreadsheet)])
+    assert "run 'ogi db upgrade', or pass --offline" in result.output
+    assert list(workdir.iterdir()) == []

@@ -53,9 +53,9 @@ class AppContext:
             self._engine = create_warehouse_engine(resolve_database_url(self.db))
         return self._engine
 
-    def warehouse(self) -> Engine:
+    def warehouse(self, *, alternative: str | None = None) -> Engine:
         """The engine, refusing a database that is not migrated to head."""
-        require_head(self.engine)
+        require_head(self.engine, alternative=alternative)
         return self.engine
 
 

@@ -64,7 +64,9 @@ def validate(
       ogi validate inbox/anlu-2017.xlsx --format json
     """
     results = validate_paths(
-        list(paths), engine=None if offline else app.warehouse(), encoding=encoding
+        list(paths),
+        engine=None if offline else app.warehouse(alternative="pass --offline"),
+        encoding=encoding,
     )
     findings = [(path, f) for path, found in results for f in found]
     if output_format == "json":
