@@ -63,6 +63,10 @@ class ValueParseError(ValueError):
         self.expected = expected
 
 
+#: No figure of any report comes near this; a larger one is a typing or export accident.
+MAX_MAGNITUDE = Decimal(10) ** 14
+
+
 def describe_expected(value_kind: ValueKind, unit: str | None = None) -> str:
     """How a message names what a cell of this kind should hold: "a whole number of 条"."""
     if value_kind == "count":
@@ -180,7 +184,10 @@ def _checked(
     found: str,
     expected: str,
 ) -> ParsedValue:
-    """Apply the kind's rules: counts whole and not negative, amounts not negative."""
+    """Apply the kind's rules: counts whole and not negative, amounts not negative, and every
+    figure small enough for the warehouse's columns (NUMERIC(18, 4): below 10^14)."""
+    if abs(number) >= MAX_MAGNITUDE:
+        raise ValueParseError("cell.not_a_number", found, f"{expected}, below 10^14")
     if kind in ("count", "signed") and number != number.to_integral_value():
         raise ValueParseError("cell.not_whole", found, expected)
     if kind != "signed" and number < 0:

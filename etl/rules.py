@@ -35,6 +35,11 @@ READING_RULES: tuple[Rule, ...] = (
     Rule("header.level_invalid", "error", "the body's level is one of the known levels"),
     Rule("header.division_code_invalid", "error", "a division code has six digits"),
     Rule("header.date_invalid", "error", "the publication date is a date"),
+    Rule(
+        "header.inconsistent",
+        "error",
+        "every long-format row of one body and year gives the same header values",
+    ),
     Rule("label.unknown", "error", "every label is one the layout knows"),
     Rule("label.duplicate", "error", "no label or code appears twice"),
     Rule("cell.missing", "error", "every required cell is filled"),

@@ -151,3 +151,20 @@ def test_long_format_xlsx_with_many_reports(tmp_path: Path) -> None:
         ("应城市", 1),
     ]
     assert str(extraction.reports[0].facts[0].location) == "long.xlsx 数据!G3"
+
+
+def test_rows_of_one_report_must_agree_on_its_header(tmp_path: Path) -> None:
+    path = tmp_path / "conflict.csv"
+    path.write_text(
+        "\n".join(
+            [
+                HEADER_ZH,
+                "安陆市,孝感市,2017,proactive.total,,8052,条",
+                "安陆市,应城市,2017,proactive.by_channel,channel_code=website,7136,",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    assert [str(f) for f in read_file(path).findings] == [
+        'conflict.csv B3: expected "孝感市" as on row 2 for the same body and year, found "应城市"',
+    ]

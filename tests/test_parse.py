@@ -201,3 +201,11 @@ def test_never_fails_otherwise_and_never_invents_a_number(raw: str) -> None:
     digits = "".join(c for c in text.split(".")[0] if c in "0123456789")
     assert parsed.value == (int(digits) if digits else 0)
     assert digits or text in TEXTUAL_ZEROS
+
+
+@pytest.mark.parametrize("raw", [10**14, "100000000000000", 1e20, "-99999999999999999"])
+def test_absurdly_large_figures_are_refused(raw: object) -> None:
+    with pytest.raises(ValueParseError) as caught:
+        parse_value(raw, value_kind="signed")
+    assert caught.value.rule_code == "cell.not_a_number"
+    assert caught.value.expected == "a whole number, + or -, below 10^14"

@@ -67,6 +67,9 @@ def find_long_header(rows: list[list[object]]) -> tuple[int, dict[str, int]] | N
 class _Report:
     header: HeaderResult
     layout: Layout | None
+    #: The header columns' text on the report's first row, and where that row is.
+    header_text: dict[str, str]
+    first_row: str
     facts: list[Fact] = field(default_factory=list)
 
 
@@ -116,12 +119,27 @@ class LongReader:
             return (self._cell(r, c), self._where(r, c))
 
         key = (text_of(sourced("header.agency_name")[0]), text_of(sourced("header.year")[0]))
+        header_columns = [
+            c for c in LONG_COLUMNS if c.code.startswith("header.") and c.code in columns
+        ]
+        header_text = {c.code: text_of(self._cell(r, columns[c.code])) for c in header_columns}
         if key not in self._reports:
             values = {col.code: sourced(col.code) for col in LONG_COLUMNS if col.code in columns}
             result = parse_header(values, self._where(r, None))
             self.findings += result.findings
-            self._reports[key] = _Report(result, self._layout(result, r, columns))
+            layout = self._layout(result, r, columns)
+            self._reports[key] = _Report(result, layout, header_text, str(r + 1))
         report = self._reports[key]
+        for col in header_columns:
+            if header_text[col.code] != report.header_text[col.code]:
+                self._finding(
+                    "header.inconsistent",
+                    r,
+                    columns[col.code],
+                    f'"{header_text[col.code]}"',
+                    f'"{report.header_text[col.code]}" as on row {report.first_row}'
+                    f" for the same body and year",
+                )
         if report.layout is None:
             return
         measure = text_of(self._cell(r, columns["measure_code"]))
