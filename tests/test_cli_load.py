@@ -150,3 +150,20 @@ def test_load_refuses_a_missing_path(db_env: str, runner: CliRunner) -> None:
     result = runner.invoke(main, ["load", "nowhere.xlsx"])
     assert result.exit_code == 1
     assert result.output == "Error: nowhere.xlsx: no such file or directory\n"
+
+
+def test_ogi_rules_lists_the_whole_catalogue() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from etl.cli import main
+    from etl.rules import all_rules
+
+    result = CliRunner().invoke(main, ["rules", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.output)
+    assert [r["code"] for r in listed] == [r.code for r in all_rules()]
+    assert {"code": "cell.negative", "severity": "error",
+            "description": "a count is not negative"} in listed  # fmt: skip
+    assert any(r["severity"] == "warning" for r in listed)
