@@ -127,17 +127,17 @@ def _text(value: object) -> str:
 
 
 def _items(layout: Layout) -> dict[str, Item]:
-    return _indexes(layout)[0]
+    return layout_index(layout)[0]
 
 
 def _lists(layout: Layout) -> dict[str, RepeatingList]:
-    return _indexes(layout)[1]
+    return layout_index(layout)[1]
 
 
 _INDEXES: dict[str, tuple[dict[str, Item], dict[str, RepeatingList]]] = {}
 
 
-def _indexes(layout: Layout) -> tuple[dict[str, Item], dict[str, RepeatingList]]:
+def layout_index(layout: Layout) -> tuple[dict[str, Item], dict[str, RepeatingList]]:
     """A layout's input cells and lists by code, made once per regime."""
     if layout.regime_code not in _INDEXES:
         items = {item.code: item for _section, item in layout.cells()}
