@@ -93,8 +93,16 @@ def validate(
 @main.command("load")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_ENCODING
+@click.option(
+    "--jobs",
+    metavar="N",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Read and check files in N worker processes; writing stays in order, one file at a time.",
+)
 @pass_app
-def load(app: AppContext, paths: tuple[Path, ...], encoding: str | None) -> None:
+def load(app: AppContext, paths: tuple[Path, ...], encoding: str | None, jobs: int) -> None:
     """Load FILEs and the spreadsheets (.xlsx, .xls, .csv) under directories.
 
     Each file loads whole or not at all; a file loaded before is skipped as unchanged; a file
@@ -104,6 +112,7 @@ def load(app: AppContext, paths: tuple[Path, ...], encoding: str | None) -> None
     \b
     Example:
       ogi load inbox/
+      ogi load --jobs 2 inbox/
     """
     engine = app.warehouse()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
@@ -119,7 +128,10 @@ def load(app: AppContext, paths: tuple[Path, ...], encoding: str | None) -> None
             list(paths),
             encoding=encoding,
             progress=advance,
-            command=" ".join(["ogi load", *map(str, paths)]),
+            command=" ".join(
+                ["ogi load", *(["--jobs", str(jobs)] if jobs > 1 else []), *map(str, paths)]
+            ),
+            jobs=jobs,
         )
     for result in summary.files:
         if result.outcome in ("rejected", "failed"):
