@@ -42,6 +42,7 @@ READING_RULES: tuple[Rule, ...] = (
     Rule("cell.negative", "error", "a count is not negative"),
     Rule("cell.not_whole", "error", "a count is a whole number"),
     Rule("cell.formula_uncached", "error", "a formula cell has a saved value"),
+    Rule("cell.unexpected", "error", "a heading row of a fixed table carries no figures"),
     Rule("measure.unknown", "error", "a long-format row names a known measure and dimensions"),
 )
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -23,6 +24,7 @@ from etl.layouts import (
     HEADER_FIELDS,
     HEADER_SHEET,
     Grid,
+    GridColumn,
     Heading,
     Item,
     Layout,
@@ -43,6 +45,7 @@ NOTE = (
 )
 
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_HEADING_FILL = PatternFill("solid", fgColor="EDEDED")
 _THIN = Side(style="thin", color="BFBFBF")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _CODE_FONT = Font(color="808080", size=9)
@@ -142,7 +145,8 @@ def _write_header_sheet(
 
 def _write_section(sheet: Worksheet, section: Section) -> None:
     _title(sheet, section.title, 6)
-    _row(sheet, 3, (CODE_HEADER, LABEL_HEADER, VALUE_HEADER, UNIT_HEADER), font=_BOLD)
+    if any(isinstance(p, Item | RepeatingList) for p in section.parts):
+        _row(sheet, 3, (CODE_HEADER, LABEL_HEADER, VALUE_HEADER, UNIT_HEADER), font=_BOLD)
     validations: dict[str, DataValidation] = {}
     r = 4
     for part in section.parts:
@@ -162,36 +166,65 @@ def _write_section(sheet: Worksheet, section: Section) -> None:
             r = _write_grid(sheet, part, r + 1, validations) + 1
         else:
             r = _write_list(sheet, part, r + 1, validations) + 1
-    _widths(sheet, (34, 44, 14, 14, 14, 14, 14, 14, 14))
+    _widths(sheet, (34, 44, *(14,) * 15))
     sheet.freeze_panes = "C4"
 
 
 def _write_grid(
     sheet: Worksheet, grid: Grid, r: int, validations: dict[str, DataValidation]
 ) -> int:
-    """Title, code row, header row, then one row per grid row; returns the next free row."""
+    """Title, code row, header rows, then one row per grid row; returns the next free row."""
     _row(sheet, r, (None, grid.label), font=_BOLD)
     _row(sheet, r + 1, (CODE_HEADER, None, *(c.code for c in grid.columns)))
-    headers = [f"{c.label}（{c.unit}）" if c.unit else c.label for c in grid.columns]
-    _row(sheet, r + 2, (None, LABEL_HEADER, *headers), font=_BOLD)
     for cell in sheet[r + 1]:
         cell.font = _CODE_FONT
-    for c in range(3, 3 + len(grid.columns)):
-        sheet.cell(r + 2, c).alignment = Alignment(wrap_text=True, vertical="center")
-    r += 3
+    r = _write_grid_header(sheet, grid, r + 2)
     for row in grid.rows:
         _row(sheet, r, (row.code, row.label))
-        sheet.cell(r, 2).alignment = Alignment(indent=2 * row.indent)
-        for c, column in enumerate(grid.columns, start=3):
-            if column.value_kind == "unit":
-                choices = Item(column.code, column.label, "", unit_choices=column.unit_choices)
-                _mark_input(sheet.cell(r, c), _unit_validation(validations, sheet, choices))
-            else:
-                _mark_input(
-                    sheet.cell(r, c), _kind_validation(validations, sheet, column.value_kind)
-                )
+        sheet.cell(r, 2).alignment = Alignment(indent=2 * row.indent, wrap_text=True)
+        if row.role == "data":
+            for c, column in enumerate(grid.columns, start=3):
+                _mark_input(sheet.cell(r, c), _column_validation(validations, sheet, column))
+        else:  # a group heading: the official table prints no figures here
+            sheet.cell(r, 2).font = _BOLD
+            for c in range(3, 3 + len(grid.columns)):
+                sheet.cell(r, c).fill = _HEADING_FILL
+                sheet.cell(r, c).border = _BORDER
+        if row.note:
+            sheet.cell(r, 3 + len(grid.columns), row.note).font = _CODE_FONT
         r += 1
     return r
+
+
+def _write_grid_header(sheet: Worksheet, grid: Grid, r: int) -> int:
+    """The header rows as the official tables print them (merged group headings)."""
+    spans = grid.header_spans(units=grid.show_units)
+    depth = max(span.row + span.rows for span in spans)
+    corner = LABEL_HEADER if grid.corner is None else grid.corner
+    sheet.cell(r, 2, corner or None).font = _BOLD
+    if depth > 1:
+        sheet.merge_cells(start_row=r, start_column=2, end_row=r + depth - 1, end_column=2)
+    for span in spans:
+        cell = sheet.cell(r + span.row, 3 + span.column, span.text)
+        cell.font = _BOLD
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        if span.rows > 1 or span.columns > 1:
+            sheet.merge_cells(
+                start_row=r + span.row,
+                start_column=3 + span.column,
+                end_row=r + span.row + span.rows - 1,
+                end_column=2 + span.column + span.columns,
+            )
+    return r + depth
+
+
+def _column_validation(
+    validations: dict[str, DataValidation], sheet: Worksheet, column: GridColumn
+) -> DataValidation:
+    if column.value_kind == "unit":
+        choices = Item(column.code, column.label, "", unit_choices=column.unit_choices)
+        return _unit_validation(validations, sheet, choices)
+    return _kind_validation(validations, sheet, column.value_kind)
 
 
 def _write_list(
@@ -273,7 +306,7 @@ def _row(sheet: Worksheet, r: int, values: Sequence[object], font: Font | None =
 
 def _widths(sheet: Worksheet, widths: Sequence[int]) -> None:
     for c, width in enumerate(widths, start=1):
-        sheet.column_dimensions[chr(ord("A") + c - 1)].width = width
+        sheet.column_dimensions[get_column_letter(c)].width = width
 
 
 def _index_codes(workbook: Any) -> tuple[dict[str, tuple[Any, Any]], dict[str, list[Any]]]:
@@ -285,7 +318,7 @@ def _index_codes(workbook: Any) -> tuple[dict[str, tuple[Any, Any]], dict[str, l
         columns: dict[int, str] = {}
         for row in sheet.iter_rows(min_row=1, min_col=1, max_col=max(sheet.max_column, 4)):
             code = row[0].value
-            if code is None and all(cell.value is None for cell in row[1:3]):
+            if code is None and all(cell.value is None for cell in row[1:]):
                 columns = {}  # a blank row ends a grid
             elif code == CODE_HEADER and row[1].value is None:
                 columns = {c.column: str(c.value) for c in row[2:] if c.value is not None}

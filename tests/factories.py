@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from facts import ANLU_RECIPIENTS, ANLU_TOWNSHIPS
 from sqlalchemy import Connection, insert, select, update
 
 from models import metadata
@@ -173,35 +174,6 @@ class Warehouse:
         self.connection.execute(insert(table).values(**row))
 
 
-ANLU_TOWNSHIPS = [
-    ("赵棚镇", 77),
-    ("陈店乡", 74),
-    ("李店镇", 77),
-    ("巡店镇", 78),
-    ("辛榨乡", 78),
-    ("棠棣镇", 78),
-    ("木榨乡", 77),
-    ("雷公镇", 77),
-    ("王义贞", 77),
-    ("烟店镇", 78),
-    ("孛畈镇", 78),
-    ("洑水镇", 78),
-    ("接官乡", 77),
-    ("南城办事处", 78),
-    ("府城办事处", 75),
-]
-
-ANLU_RELIEF_RECIPIENTS = [
-    ("temporary_assistance", 1103),
-    ("medical_assistance", 1017),
-    ("urban_dibao", 39110),
-    ("rural_dibao", 118001),
-    ("rural_wubao", 35175),
-    ("disaster_relief", 8882),
-    ("special_care", 13996),
-]
-
-
 def insert_anlu_2017(warehouse: Warehouse, *, file_name: str = "anlu-2017.xlsx") -> int:
     """The real figures of 安陆市2017年政府信息公开工作年度报告, stored as the loader stores them.
 
@@ -239,7 +211,7 @@ def insert_anlu_2017(warehouse: Warehouse, *, file_name: str = "anlu-2017.xlsx")
 
     w.fact(r, "relief.disclosures", 11, unit="条")
     w.fact(r, "relief.recipients_total", 217284, unit="人(户)次")
-    for programme, recipients in ANLU_RELIEF_RECIPIENTS:
+    for programme, recipients in ANLU_RECIPIENTS:
         w.fact(r, "relief.recipients", recipients, programme=programme)
     for category, policies in [
         ("social_assistance", 2),

@@ -24,6 +24,7 @@ from etl.records import (
 
 ANLU_FILE = "anlu-2017.xlsx"
 
+#: The real 权责清单 counts and relief recipients of the Anlu 2017 report (domain README).
 ANLU_TOWNSHIPS = (
     ("赵棚镇", 77),
     ("陈店乡", 74),

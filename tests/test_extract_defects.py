@@ -148,14 +148,26 @@ def test_regime_not_matching_the_year(tmp_path: Path) -> None:
     ]
 
 
-def test_regime_without_a_layout_and_sheets_of_another_layout(tmp_path: Path) -> None:
+def test_sheets_of_another_layout_than_the_regime_named(tmp_path: Path) -> None:
     path = filled_template(tmp_path / "x.xlsx", REQUIRED, year=2021, regime="std2021")
     assert _findings(read_file(path)) == [
         (
             "header.regime_mismatch",
-            "x.xlsx 基本信息!C9: expected a report format with a spreadsheet layout (pre2019), "
-            'found "std2021": its layout comes in a later version',
-        )
+            "x.xlsx 基本信息!C9: expected the sheets of the std2021 layout, found the sheets of "
+            "the pre2019 layout: use the std2021 template",
+        ),
+        *(
+            (
+                "sheet.missing",
+                f"x.xlsx {sheet}: expected a sheet named {sheet} ({title}), found sheets 基本信息, "
+                "主动公开, 回应解读, 权责清单, 财政资金, 社会救助, 依申请公开, 收费, 复议诉讼, 机构建设",
+            )
+            for sheet, title in (
+                ("表二", "二、主动公开政府信息情况"),
+                ("表三", "三、收到和处理政府信息公开申请情况"),
+                ("表四", "四、政府信息公开行政复议、行政诉讼情况"),
+            )
+        ),
     ]
 
 

@@ -11,6 +11,9 @@ import pytest
 
 from etl.extract import read_file
 from etl.layouts import (
+    STD2019 as REAL_STD2019,
+)
+from etl.layouts import (
     Grid,
     GridColumn,
     GridRow,
@@ -60,6 +63,7 @@ def std2019() -> Iterator[Layout]:
     register_layout(STD2019)
     yield STD2019
     unregister_layout("std2019")
+    register_layout(REAL_STD2019)
 
 
 def test_signed_amounts_with_units_and_applicant_columns(tmp_path: Path, std2019: Layout) -> None:

@@ -168,11 +168,16 @@ def test_every_organisation_and_response_measure_is_in_pre2019(engine: Engine) -
 
 def test_registry_is_keyed_by_regime() -> None:
     assert get_layout("pre2019") is PRE2019
-    assert [layout.regime_code for layout in registered_layouts()] == ["pre2019"]
+    assert sorted(layout.regime_code for layout in registered_layouts()) == [
+        "pre2019",
+        "std2019",
+        "std2021",
+    ]
     with pytest.raises(UnknownLayout) as caught:
-        get_layout("std2021")
+        get_layout("std2031")
     assert str(caught.value) == (
-        "no spreadsheet layout for regime 'std2021' yet; layouts exist for: pre2019"
+        "no spreadsheet layout for regime 'std2031' yet; layouts exist for: pre2019, std2019, "
+        "std2021"
     )
 
 
@@ -248,3 +253,53 @@ def test_lists_name_their_rows() -> None:
     part = next(PRE2019.section("权责清单").lists())
     assert isinstance(part, RepeatingList)
     assert part.item("赵棚镇").dims == (("township", "赵棚镇"),)
+
+
+@pytest.mark.parametrize("regime", ["std2019", "std2021"])
+def test_std_layouts_are_the_reference_data(engine: Engine, regime: str) -> None:
+    layout = get_layout(regime)
+    (table3,) = layout.section("表三").grids()
+    assert [
+        (dict(row.dims)["request_row_code"], row.label, row.role == "data") for row in table3.rows
+    ] == _rows(
+        engine,
+        "SELECT request_row_code, label_zh, is_data_row FROM request_rows "
+        f"WHERE regime_code = '{regime}' ORDER BY sort_order",
+    )
+    assert [(dict(c.dims)["applicant_type_code"], c.label) for c in table3.columns] == _rows(
+        engine,
+        "SELECT applicant_type_code, label_zh FROM applicant_types WHERE is_data_column "
+        "ORDER BY sort_order",
+    )
+    table2 = list(layout.section("表二").grids())
+    rows = [(dict(r.dims)["table_row_code"], r.label) for g in table2 for r in g.rows]
+    assert rows == _rows(
+        engine,
+        "SELECT table_row_code, label_zh FROM proactive_table_rows "
+        f"WHERE regime_code = '{regime}' ORDER BY sort_order",
+    )
+    columns = {
+        (dict(c.dims)["table_column_code"], c.label, c.unit, c.value_kind)
+        for g in table2
+        for c in g.value_columns
+    }
+    assert columns == set(
+        _rows(
+            engine,
+            "SELECT table_column_code, label_zh, unit_code, value_kind "
+            f"FROM proactive_table_columns WHERE regime_code = '{regime}'",
+        )
+    )
+    (table4,) = layout.section("表四").grids()
+    blocks = dict(_rows(engine, "SELECT block_code, label_zh FROM review_blocks"))
+    results = dict(_rows(engine, "SELECT result_code, label_zh FROM review_results"))
+    assert {(dict(c.dims)["block_code"], c.label) for c in table4.columns} == {
+        (block, results[result])
+        for block in ("review", "litigation_direct", "litigation_after_review")
+        for result in results
+    }
+    assert {(c.groups[-1], dict(c.dims)["block_code"]) for c in table4.columns} == {
+        ("行政复议", "review"), ("未经复议直接起诉", "litigation_direct"),
+        ("复议后起诉", "litigation_after_review"),
+    }  # fmt: skip
+    assert blocks["litigation_direct"] == "行政诉讼（未经复议直接起诉）"

@@ -49,7 +49,7 @@ def test_townships_sum_to_the_total_with_share_and_rank(anlu: Engine) -> None:
         "SELECT township, items, total_items_reported, items_sum, share_pct, items_rank"
         " FROM rpt_responsibility_lists ORDER BY fact_id",
     )
-    assert [(t, i) for t, i, *_ in rows] == ANLU_TOWNSHIPS
+    assert [(t, i) for t, i, *_ in rows] == list(ANLU_TOWNSHIPS)
     assert {(total, items_sum) for _, _, total, items_sum, _, _ in rows} == {(1157, 1157)}
     by_name = {t: (items, share, rank) for t, items, _, _, share, rank in rows}
     assert by_name["孛畈镇"] == (78, 6.7, 1)

@@ -86,10 +86,11 @@ def test_cli_writes_a_template(tmp_path: Path) -> None:
     )
     assert (result.exit_code, result.output) == (0, f"Wrote {out} (pre2019 template).\n")
     assert load_workbook(out)["基本信息"]["C4"].value == "安陆市"
-    failed = CliRunner().invoke(main, ["template", "--regime", "std2021", "-o", str(out)])
+    failed = CliRunner().invoke(main, ["template", "--regime", "std2031", "-o", str(out)])
     assert (failed.exit_code, failed.output) == (
         1,
-        "Error: no spreadsheet layout for regime 'std2021' yet; layouts exist for: pre2019\n",
+        "Error: no spreadsheet layout for regime 'std2031' yet; layouts exist for: pre2019, "
+        "std2019, std2021\n",
     )
 
 

@@ -7,6 +7,7 @@ traceback (`--traceback` shows ours too).
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,20 @@ from etl.config import resolve_database_url
 from etl.db import create_warehouse_engine, require_head
 from etl.errors import WarehouseError
 
+#: The width of output that is not a terminal (a pipe, a file, `make demo` in a log) when
+#: COLUMNS does not say: rich would take 80 columns and squeeze tables into ellipses; this lets
+#: them keep their natural width (rich pads nothing beyond it).
+PIPED_WIDTH = 1000
+
+
+def make_console(*, stderr: bool = False) -> Console:
+    """A console on stdout or stderr: the terminal's width on a terminal, COLUMNS when set,
+    else `PIPED_WIDTH`. Text is never wrapped (soft wrap).
+    """
+    stream = sys.stderr if stderr else sys.stdout
+    piped = not stream.isatty() and not os.environ.get("COLUMNS")
+    return Console(stderr=stderr, soft_wrap=True, width=PIPED_WIDTH if piped else None)
+
 
 @dataclass
 class AppContext:
@@ -27,8 +42,8 @@ class AppContext:
 
     db: str | None
     traceback: bool = False
-    out: Console = field(default_factory=lambda: Console(soft_wrap=True))
-    err: Console = field(default_factory=lambda: Console(stderr=True, soft_wrap=True))
+    out: Console = field(default_factory=make_console)
+    err: Console = field(default_factory=lambda: make_console(stderr=True))
     _engine: Engine | None = None
 
     @property

@@ -11,7 +11,11 @@ from etl.templates import write_template
 
 
 @main.command("template")
-@click.option("--regime", required=True, help="Report format: pre2019 (std2019/std2021 later).")
+@click.option(
+    "--regime",
+    required=True,
+    help="Report format: pre2019, std2019 (2019–2020) or std2021 (2021 on).",
+)
 @click.option("--agency", metavar="NAME", help="Pre-fill the reporting body (填报单位).")
 @click.option("--year", type=int, help="Pre-fill the year (年度); must be one of the regime's.")
 @click.option(
@@ -22,12 +26,14 @@ from etl.templates import write_template
     help="The .xlsx file to write.",
 )
 def template(regime: str, agency: str | None, year: int | None, output: Path) -> None:
-    """Write a fillable template: 基本信息 and one sheet per report section, every input
-    cell with its code.
+    """Write a fillable template: 基本信息 and one sheet per report section (std2019 and
+    std2021: tables 二, 三 and 四 as the official format lays them out), every input cell
+    with its code.
 
     \b
-    Example:
+    Examples:
       ogi template --regime pre2019 --agency 安陆市 --year 2017 -o anlu-2017.xlsx
+      ogi template --regime std2021 --agency 示例县 --year 2021 -o shili-2021.xlsx
     """
     path = write_template(regime, output, agency=agency, year=year)
     click.echo(f"Wrote {path} ({regime} template).")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from etl import rules
+from etl.extract.grid_headers import find_grid_columns
 from etl.extract.rows import (
     VALUE_HEADERS,
     RowMap,
@@ -20,14 +21,14 @@ from etl.extract.rows import (
     text_of,
 )
 from etl.labels import LabelIndex, label_keys, normalise_label
-from etl.layouts import Grid, GridColumn, GridRow, Heading, Item, RepeatingList, Section
+from etl.layouts import Grid, GridRow, Heading, Item, RepeatingList, Section
 from etl.parse import ValueParseError, parse_value
 from etl.records import Fact, Finding, Location
 
 #: Names of a list's total row, read as the list's `total_code` item.
 TOTAL_NAMES = frozenset({"合计", "总计", "小计", "合计数"})
-#: How many rows above a grid's first row its header may start (two-level headers and codes).
-_HEADER_DEPTH = 6
+#: Labels of a row a publisher adds under a group's items to print its subtotal.
+SUBTOTAL_NAMES = frozenset({"小计", "小计数"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +83,19 @@ class SectionReader:
         self, rows: RowMap[Target], columns: dict[str, dict[str, int]], consumed: set[int]
     ) -> None:
         current: RepeatingList | None = None
+        group: _GridRowTarget | None = None  # the group heading whose items are being read
         for r in range(len(self.data.rows)):
             target = rows.targets.get(r)
             if r in consumed:
+                continue
+            if isinstance(target, _GridRowTarget):
+                if target.row.role == "subtotal":
+                    group = target
+                elif group is not None and target.row.indent <= group.row.indent:
+                    group = None
+            elif target is None and group is not None and self._is_subtotal_row(r, rows):
+                # A publisher's 小计 row under a group's items: the group's subtotal.
+                self._grid_row(group, r, rows, columns.get(group.grid.code, {}), subtotal=True)
                 continue
             if isinstance(target, RepeatingList):
                 if text_of(self.data.cell(r, rows.code_col)) == target.code:
@@ -120,6 +131,10 @@ class SectionReader:
                     f"a label of the {self.section.sheet} sheet",
                 )
 
+    def _is_subtotal_row(self, r: int, rows: RowMap[Target]) -> bool:
+        label = normalise_label(self.data.cell(r, rows.label_col))
+        return label in SUBTOTAL_NAMES
+
     def _has_figures(self, r: int, rows: RowMap[Target]) -> bool:
         row = self.data.rows[r]
         return any(
@@ -135,10 +150,33 @@ class SectionReader:
         self._value(item, r, rows.value_col, unit)
 
     def _grid_row(
-        self, target: _GridRowTarget, r: int, rows: RowMap[Target], columns: dict[str, int]
+        self,
+        target: _GridRowTarget,
+        r: int,
+        rows: RowMap[Target],
+        columns: dict[str, int],
+        *,
+        subtotal: bool = False,
     ) -> None:
         grid, row = target.grid, target.row
-        if not self._first(row.code, row.label, self.data.where(r, rows.label_col)):
+        if row.role != "data" and not subtotal:
+            figures = [c for c in columns.values() if not is_blank(self.data.cell(r, c))]
+            if not figures:
+                return  # a group heading as the official table prints it
+            if row.role == "heading":
+                where = self.data.where(r, figures[0])
+                found = text_of(self.data.cell(r, figures[0]))
+                self._finding(
+                    "cell.unexpected",
+                    where,
+                    f'expected no figures on the heading {row.label}, found "{found}": '
+                    "its figures belong on the rows below it",
+                    found,
+                    "a blank cell",
+                )
+                return
+        label = row.label if not subtotal else f"{row.label} (小计)"
+        if not self._first(row.code, label, self.data.where(r, rows.label_col)):
             return
         for column in grid.value_columns:
             if column.code not in columns:
@@ -197,12 +235,22 @@ class SectionReader:
 
     def _unit(self, item: Item, r: int, c: int, choices: tuple[str, ...]) -> str | None:
         raw = text_of(self.data.cell(r, c))
+        listed = " or ".join(choices)
+        if not raw and item.unit is None:
+            self._finding(
+                "cell.missing",
+                self.data.where(r, c),
+                f"expected the unit of {item.label}, {listed}, found a blank cell",
+                "a blank cell",
+                f"a unit, {listed}",
+            )
+            self._flagged.add(item.code)
+            return None
         if not raw:
             return item.unit
         unit = normalise_label(raw)
         if unit in choices:
             return unit
-        listed = " or ".join(choices)
         self._finding(
             "cell.not_a_number",
             self.data.where(r, c),
@@ -240,7 +288,7 @@ class SectionReader:
             self._filled.add(item.code)
 
     def _grid_columns(self, rows: RowMap[Target]) -> tuple[dict[str, dict[str, int]], set[int]]:
-        """Each grid's columns by code → index, from its code row or header rows."""
+        """Each grid's columns by code → index, and the header rows they were found in."""
         found: dict[str, dict[str, int]] = {}
         consumed: set[int] = set()
         for grid in self.section.grids():
@@ -249,58 +297,11 @@ class SectionReader:
                 for r, t in rows.targets.items()
                 if isinstance(t, _GridRowTarget) and t.grid is grid
             ]
-            if not starts:
-                continue
-            by_label = LabelIndex((label, col) for col in grid.columns for label in col.labels)
-            by_code = {col.code: col for col in grid.columns}
-            codes: dict[str, int] = {}
-            labels: dict[str, int] = {}
-            band: list[int] = []
-            for r in range(min(starts) - 1, max(min(starts) - 1 - _HEADER_DEPTH, -1), -1):
-                if rows.targets.get(r) is not None or r == rows.header_row:
-                    break
-                band.append(r)
-                self._header_row(r, rows, by_code, by_label, codes, labels, grid)
-            if codes or labels:
-                consumed.update(band)  # group headings above the matched rows included
-            found[grid.code] = {**labels, **codes}
+            if starts:
+                columns, band = find_grid_columns(self.data, grid, min(starts), rows, self.findings)
+                found[grid.code] = columns
+                consumed.update(band)
         return found, consumed
-
-    def _header_row(
-        self,
-        r: int,
-        rows: RowMap[Target],
-        by_code: dict[str, GridColumn],
-        by_label: LabelIndex[GridColumn],
-        codes: dict[str, int],
-        labels: dict[str, int],
-        grid: Grid,
-    ) -> bool:
-        row = self.data.rows[r]
-        cells = [(c, v) for c, v in enumerate(row) if c > rows.label_col and not is_blank(v)]
-        in_codes = [(c, by_code[text_of(v)]) for c, v in cells if text_of(v) in by_code]
-        in_labels = [(c, by_label.find(v)) for c, v in cells if isinstance(v, str)]
-        hits = [(c, col) for c, col in in_labels if col is not None]
-        for c, col in in_codes:
-            codes.setdefault(col.code, c)
-        for c, col in hits:
-            labels.setdefault(col.code, c)
-        if not in_codes and not hits:
-            return False
-        if not in_codes:
-            known = {c for c, _ in hits} | {
-                c for c, v in cells if set(label_keys(v)) & _heading_keys(grid)
-            }
-            for c, v in cells:
-                if c not in known:
-                    self._finding(
-                        "label.unknown",
-                        self.data.where(r, c),
-                        f'expected a column label of the table {grid.label}, found "{text_of(v)}"',
-                        text_of(v),
-                        "one of " + ", ".join(col.label for col in grid.columns),
-                    )
-        return True
 
     def _check_required(self) -> None:
         for item in self.section.cells():
@@ -318,13 +319,6 @@ class SectionReader:
 
     def _finding(self, code: str, where: Location, message: str, found: str, expected: str) -> None:
         self.findings.append(rules.finding(code, where, message, found=found, expected=expected))
-
-
-def _heading_keys(grid: Grid) -> set[str]:
-    keys = {"项目", "代码", "单位"}
-    for text in grid.headings:
-        keys.update(label_keys(text))
-    return keys
 
 
 def missing_sheet(file: str, section: Section, present: list[str]) -> Finding:

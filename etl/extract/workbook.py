@@ -123,7 +123,10 @@ def _choose_layout(
     another layout's. Falls back to the layout the sheets look like, to find more problems."""
     by_sheets = max(
         registered_layouts(),
-        key=lambda layout: sum(_match(names, [s.sheet]) is not None for s in layout.sections),
+        key=lambda layout: (
+            _overlap(names, layout),
+            _overlap(names, layout) / max(len(layout.sections), 1),
+        ),
     )
     where = values.get("header.regime", ("", Location(file, HEADER_SHEET)))[1]
     if regime is None:

@@ -1,4 +1,4 @@
-"""Workbook layouts as data, in a registry keyed by regime (`pre2019`; std2019/std2021 later).
+"""Workbook layouts as data, in a registry keyed by regime: pre2019, std2019 and std2021.
 
 The template writer, the filler and the reader take a `Layout` from here: adding a regime is
 adding a module of data and one `register_layout` line.
@@ -12,14 +12,18 @@ from etl.layouts.model import (
     Grid,
     GridColumn,
     GridRow,
+    HeaderSpan,
     Heading,
     Item,
     Layout,
     Part,
     RepeatingList,
+    RowRole,
     Section,
 )
 from etl.layouts.pre2019 import PRE2019
+from etl.layouts.std2019 import STD2019
+from etl.layouts.std2021 import STD2021
 
 
 class UnknownLayout(WarehouseError):
@@ -56,20 +60,26 @@ def registered_layouts() -> tuple[Layout, ...]:
 
 
 register_layout(PRE2019)
+register_layout(STD2019)
+register_layout(STD2021)
 
 __all__ = [
     "HEADER_FIELDS",
     "HEADER_SHEET",
     "PRE2019",
+    "STD2019",
+    "STD2021",
     "Grid",
     "GridColumn",
     "GridRow",
     "HeaderField",
+    "HeaderSpan",
     "Heading",
     "Item",
     "Layout",
     "Part",
     "RepeatingList",
+    "RowRole",
     "Section",
     "UnknownLayout",
     "get_layout",

@@ -18,6 +18,9 @@ from etl.records import Dims
 
 #: Grid columns hold figures, or the unit of another column (amounts in 元 or 万元).
 ColumnKind = ValueKind | Literal["unit"]
+#: A grid row holds figures (`data`); is a group heading on which a publisher may print a
+#: subtotal (`subtotal`, （三）不予公开); or is a heading that carries no figures (`heading`).
+RowRole = Literal["data", "subtotal", "heading"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +57,21 @@ class Heading:
 
 @dataclass(frozen=True, slots=True)
 class GridRow:
-    """A row of a grid: its code, label and the dimensions it adds to each of its cells."""
+    """A row of a grid: its code, label and the dimensions it adds to each of its cells.
+
+    A `subtotal` row is a group heading of the official table: the template leaves it without
+    input cells, and figures a publisher prints there are read as the group's subtotal (stored
+    under the heading's own code, and checked against its items by the consistency rules).
+    """
 
     code: str
     label: str
     dims: Dims = ()
     aliases: tuple[str, ...] = ()
     indent: int = 0
+    role: RowRole = "data"
+    #: A note the template writes beside the row (a provincial extension row says so).
+    note: str | None = None
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -86,11 +97,26 @@ class GridColumn:
     aliases: tuple[str, ...] = ()
     unit_for: str | None = None
     unit_choices: tuple[str, ...] = ()
+    #: Header texts above the label, top down (行政诉讼, 未经复议直接起诉): merged header cells
+    #: in the template; the reader matches their concatenation with the label.
+    groups: tuple[str, ...] = ()
 
     @property
     def labels(self) -> tuple[str, ...]:
         """The label and its known variants."""
         return (self.label, *self.aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderSpan:
+    """A header cell of a grid: its text, header row, first column, and the rows and columns
+    it spans (a merged cell)."""
+
+    text: str
+    row: int
+    column: int
+    rows: int = 1
+    columns: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +134,10 @@ class Grid:
     required: bool = False
     #: Header texts that are not columns (a merged group heading such as 法人或其他组织).
     headings: tuple[str, ...] = ()
+    #: The header over the label column (信息内容); the template writes 项目 when None.
+    corner: str | None = None
+    #: Whether the template writes each column's unit after its label: 数量（条）.
+    show_units: bool = True
 
     @property
     def value_columns(self) -> tuple[GridColumn, ...]:
@@ -128,15 +158,45 @@ class Grid:
             dims=row.dims + column.dims,
             unit=column.unit,
             value_kind=column.value_kind,  # type: ignore[arg-type]  # value columns only
-            required=self.required,
+            required=self.required and row.role == "data",
             unit_choices=unit_column.unit_choices if unit_column else (),
         )
 
+    def header_spans(self, *, units: bool = True) -> list[HeaderSpan]:
+        """The header cells as the official tables print them: each column's groups, merged
+        across the columns sharing them, above its label, merged down to the last header row.
+        Column positions count from 0 at the first column."""
+        depth = 1 + max(len(c.groups) for c in self.columns)
+        paths = [
+            (*c.groups, f"{c.label}（{c.unit}）" if c.unit and units else c.label)
+            for c in self.columns
+        ]
+        spans = []
+        for level in range(depth):
+            c = 0
+            while c < len(paths):
+                path = paths[c]
+                if level >= len(path):
+                    c += 1
+                    continue
+                width = 1
+                if level < len(path) - 1:  # a group: across the columns that share it
+                    while (
+                        c + width < len(paths)
+                        and paths[c + width][: level + 1] == path[: level + 1]
+                    ):
+                        width += 1
+                height = depth - level if level == len(path) - 1 else 1
+                spans.append(HeaderSpan(path[level], level, c, height, width))
+                c += width
+        return spans
+
     def cells(self) -> Iterator[Item]:
-        """Every input cell, row by row."""
+        """Every cell that may hold a figure (subtotals included), row by row."""
         for row in self.rows:
-            for column in self.value_columns:
-                yield self.cell(row, column)
+            if row.role != "heading":
+                for column in self.value_columns:
+                    yield self.cell(row, column)
 
 
 @dataclass(frozen=True, slots=True)

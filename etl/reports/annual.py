@@ -1,8 +1,9 @@
 """The annual statistical report of one body and year, in the shape of its regime's layout.
 
 Every value comes from `rpt_year_over_year` (this year's figure, last year's, the change), so
-the report shows what an analyst's query of the view shows. Failed consistency checks are
-listed at the end once the `rpt_checks` view exists (see `failed_checks`).
+the report shows what an analyst's query of the view shows; std2019 / std2021 reports show
+their official tables 二, 三 and 四 (`etl.reports.annual_tables`). The consistency checks come
+from `rpt_checks`: how many ran, and each that failed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import Connection, Engine, Row, text
 
 from etl.db import connect
 from etl.reports.agencies import find_agency
+from etl.reports.annual_tables import AnnualTable, standard_tables
 from etl.reports.errors import ReportNotLoaded
 from etl.reports.layouts import LAYOUTS, Line, Part
 from etl.reports.result import Value, plain_value
@@ -55,6 +57,17 @@ class FailedCheck:
     difference: Value = None
 
 
+@dataclass(frozen=True, slots=True)
+class CheckResults:
+    """The consistency checks of one report: how many were checked, how many could not be
+    (a side not reported, an estimate), and those that failed.
+    """
+
+    checked: int
+    skipped: int
+    failed: tuple[FailedCheck, ...] = ()
+
+
 @dataclass(slots=True)
 class AnnualReport:
     """The statistical content of one body's report for one year."""
@@ -68,18 +81,42 @@ class AnnualReport:
     source_file: str
     previous_year: int | None
     parts: list[AnnualPart]
-    #: None until the `rpt_checks` view exists; then the rules this report fails.
-    failed_checks: list[FailedCheck] | None
+    checks: CheckResults
+    #: The official tables of a std2019 / std2021 report, last year's beside this year's.
+    tables: list[AnnualTable] = field(default_factory=list)
+
+    @property
+    def failed_checks(self) -> tuple[FailedCheck, ...]:
+        """The rules this report fails."""
+        return self.checks.failed
 
 
-def failed_checks(connection: Connection, report_id: int) -> list[FailedCheck] | None:
-    """The consistency rules the report fails, or None while checks are not available.
+_CHECKS = """SELECT rule_code, severity, description, group_by_dim, group_code, reported, computed,
+       difference, passed, terms
+FROM rpt_checks WHERE report_id = :report_id ORDER BY rule_sort_order, group_code"""
 
-    HOOK: the `rpt_checks` view (issue #4) is built on the loader's rule catalogue, which is
-    not in the warehouse yet. When it is, select its failed rows for `report_id` here.
-    """
-    del connection, report_id
-    return None
+
+def report_checks(connection: Connection, report_id: int) -> CheckResults:
+    """The consistency checks of report `report_id`, from the `rpt_checks` view."""
+    rows = connection.execute(text(_CHECKS), {"report_id": report_id}).all()
+    failed = tuple(
+        FailedCheck(
+            rule_code=row.rule_code,
+            severity=row.severity,
+            message=f"{row.description}{_group(row)}: {row.terms}",
+            reported=plain_value(row.reported),
+            computed=plain_value(row.computed),
+            difference=plain_value(row.difference),
+        )
+        for row in rows
+        if row.passed == 0
+    )
+    checked = sum(1 for row in rows if row.passed is not None)
+    return CheckResults(checked=checked, skipped=len(rows) - checked, failed=failed)
+
+
+def _group(row: Row[Any]) -> str:
+    return "" if row.group_code is None else f" [{row.group_by_dim} {row.group_code}]"
 
 
 _FIGURES = """SELECT measure_code, label_zh, section, fact_table, fact_id, dim1_code, dim1_label,
@@ -114,9 +151,14 @@ def build_annual(engine: Engine, agency: str, year: int) -> AnnualReport:
         figures = connection.execute(
             text(_FIGURES), {"agency_id": body.agency_id, "year": year}
         ).all()
-        checks = failed_checks(connection, int(report_id))
+        checks = report_checks(connection, int(report_id))
+        previous_regime = reports[year - 1].regime_code if year - 1 in reports else None
+        std = standard_tables(
+            connection, body.agency_id, year, reports[year].regime_code, previous_regime
+        )
     this = reports[year]
     layout = LAYOUTS.get(this.regime_code, ())
+    rest = [f for f in figures if (f.fact_table, int(f.fact_id)) not in std.shown]
     return AnnualReport(
         agency=body.name,
         parent_agency=this.parent_agency,
@@ -126,8 +168,9 @@ def build_annual(engine: Engine, agency: str, year: int) -> AnnualReport:
         published_on=_as_date(this.published_on),
         source_file=this.source_file,
         previous_year=year - 1 if year - 1 in reports else None,
-        parts=arrange(layout, list(figures)),
-        failed_checks=checks,
+        parts=arrange(layout, rest, other_title="其他数据" if std.tables else None),
+        checks=checks,
+        tables=std.tables,
     )
 
 
@@ -170,7 +213,9 @@ def _line(line: Line, figure: Row[Any]) -> AnnualLine:
     )
 
 
-def arrange(layout: tuple[Part, ...], figures: list[Row[Any]]) -> list[AnnualPart]:
+def arrange(
+    layout: tuple[Part, ...], figures: list[Row[Any]], *, other_title: str | None = None
+) -> list[AnnualPart]:
     """Place each figure on its layout line; figures no line shows go to a last part."""
     ordered = sorted(figures, key=_order)
     used: set[tuple[str, int]] = set()
@@ -188,7 +233,7 @@ def arrange(layout: tuple[Part, ...], figures: list[Row[Any]]) -> list[AnnualPar
         parts.append(AnnualPart(part.title, _drop_empty_headings(lines)))
     rest = [f for f in ordered if (f.fact_table, f.fact_id) not in used]
     if rest:  # a regime without a layout shows every figure here
-        title = "其他数据" if layout else "数据"
+        title = other_title or ("其他数据" if layout else "数据")
         parts.append(AnnualPart(title, [_line(_ANY, f) for f in rest]))
     return [p for p in parts if p.lines]
 

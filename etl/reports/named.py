@@ -49,6 +49,8 @@ def run_report(
     columns = VIEW_COLUMNS[view]
     where: list[str] = []
     params: dict[str, object] = {}
+    if (agencies or years) and "year" not in columns:
+        raise InvalidFilter(f"report {name!r} is not by body and year: drop --agency and --year")
     with connect(engine) as connection:
         if agencies:
             params["agency_ids"] = [find_agency(connection, a).agency_id for a in agencies]

@@ -1,7 +1,8 @@
 """Renderers of the annual report: terminal table, Markdown, HTML and XLSX.
 
 Each renders the same rows (`annual_rows`): label, this year's value with its unit, and when
-last year is loaded, last year's value, the change and the change in percent.
+last year is loaded, last year's value, the change and the change in percent; then the
+official tables of a std2019 / std2021 report (`etl.reports.render_tables`).
 """
 
 from __future__ import annotations
@@ -19,12 +20,16 @@ from rich.text import Text
 from etl.reports.annual import AnnualLine, AnnualReport
 from etl.reports.errors import UnknownReport
 from etl.reports.render import md_cell, render_rich_text
+from etl.reports.render_tables import (
+    tables_html,
+    tables_markdown,
+    tables_rich,
+    write_tables_xlsx,
+)
 from etl.reports.result import Value, format_number
 from etl.reports.safe import set_xlsx_cell
 
 ANNUAL_FORMATS = ("table", "md", "html", "xlsx")
-
-CHECKS_PENDING = "一致性检查：尚不可用（rpt_checks 视图将随规则目录加入）"
 
 
 def title(report: AnnualReport) -> str:
@@ -76,15 +81,23 @@ def annual_rows(report: AnnualReport) -> list[tuple[AnnualLine, list[Value]]]:
 
 
 def check_lines(report: AnnualReport) -> list[str]:
-    """The failed checks, one line each, or the note that checks are not available yet."""
-    if report.failed_checks is None:
-        return [CHECKS_PENDING]
-    if not report.failed_checks:
-        return ["一致性检查：全部通过"]
-    return [
+    """The outcome of the consistency checks (`rpt_checks`), then each failed check."""
+    checks = report.checks
+    if checks.failed:
+        summary = f"{len(checks.failed)} of {checks.checked} checks failed"
+    elif checks.checked:
+        summary = f"all {checks.checked} checks passed"
+    else:
+        summary = "no consistency check applies to these figures"
+    if checks.skipped:
+        summary += (
+            f"; {checks.skipped} could not be checked (a side not reported, or an estimate:"
+            " see 'ogi report checks')"
+        )
+    return [f"一致性检查：{summary}"] + [
         f"[{c.severity}] {c.rule_code}: {c.message} (报告 {format_number(c.reported)}, "
         f"计算 {format_number(c.computed)}, 差 {format_number(c.difference)})"
-        for c in report.failed_checks
+        for c in checks.failed
     ]
 
 
@@ -95,7 +108,13 @@ def to_rich(report: AnnualReport) -> Group:
         label = Text("　" * line.indent + line.label, style="bold" if line.is_heading else "")
         table.add_row(label, *(Text(format_number(c)) for c in cells))
     particulars = Text("；".join(f"{k}：{v}" for k, v in facts(report)))
-    return Group(particulars, table, *(Text(c) for c in check_lines(report)))
+    shown = [table] if report.parts else []
+    return Group(
+        particulars,
+        *tables_rich(report.tables),
+        *shown,
+        *(Text(c) for c in check_lines(report)),
+    )
 
 
 def to_markdown(report: AnnualReport) -> str:
@@ -103,7 +122,9 @@ def to_markdown(report: AnnualReport) -> str:
     cols = headers(report)
     out = [f"# {md_cell(title(report))}", ""]
     out += [f"- {k}：{md_cell(v)}" for k, v in facts(report)]
-    out += ["", "| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
+    out += ["", *tables_markdown(report.tables)]
+    if report.parts:
+        out += ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
     for line, cells in annual_rows(report):
         label = "&emsp;" * line.indent + md_cell(line.label)
         if line.is_heading:
@@ -131,13 +152,17 @@ def to_html(report: AnnualReport) -> str:
         body.append(f"<tr><td{pad}>{e(line.label)}</td>{tds}</tr>")
     particulars = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in facts(report))
     checks = "".join(f"<li>{e(c)}</li>" for c in check_lines(report))
+    main = ""
+    if report.parts:
+        main = f"<table><thead><tr>{cols}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN"><head><meta charset="utf-8">'
         f"<title>{e(title(report))}</title>"
         "<style>table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2em .4em}"
-        "td.n{text-align:right}tr.heading th{text-align:left;background:#eee}</style>"
+        "td.n{text-align:right}tr.heading th{text-align:left;background:#eee}"
+        "thead th{background:#f4f4f4}p.note{color:#555}</style>"
         f"</head><body><h1>{e(title(report))}</h1><dl>{particulars}</dl>"
-        f"<table><thead><tr>{cols}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        f"{tables_html(report.tables)}{main}"
         f"<h2>一致性检查</h2><ul>{checks}</ul></body></html>\n"
     )
 
@@ -154,10 +179,12 @@ def to_xlsx(report: AnnualReport) -> bytes:
         set_xlsx_cell(sheet.cell(row=row, column=1), key)
         set_xlsx_cell(sheet.cell(row=row, column=2), value)
         row += 1
-    row += 1
-    for col, name in enumerate(headers(report), start=1):
-        set_xlsx_cell(sheet.cell(row=row, column=col), name)
-        sheet.cell(row=row, column=col).font = Font(bold=True)
+    row = write_tables_xlsx(sheet, report.tables, row)
+    if report.parts:
+        row += 1
+        for col, name in enumerate(headers(report), start=1):
+            set_xlsx_cell(sheet.cell(row=row, column=col), name)
+            sheet.cell(row=row, column=col).font = Font(bold=True)
     for line, cells in annual_rows(report):
         row += 1
         label = sheet.cell(row=row, column=1)

@@ -1,7 +1,8 @@
 """The report views: their columns (the contract the reports rely on) and default order.
 
-The views themselves are created by migration 0003 (SQL verbatim there); this module lists
-what each must offer, so that a test can hold the database, this list and the README together.
+The views themselves are created by migrations 0003 and 0005 (`rpt_checks`), SQL verbatim there;
+this module lists what each must offer, so that a test can hold the database, this list and the
+README together.
 """
 
 from __future__ import annotations
@@ -103,12 +104,21 @@ VIEW_COLUMNS: dict[str, tuple[str, ...]] = {
         "previous_unit_code change change_pct",
         body=True,
     ),
+    "rpt_regime_comparability": _columns(
+        "table_code table_label from_regime to_regime is_comparable note sort_order",
+        body=False,
+    ),
     "rpt_rollup": _columns(
         "agency_id agency level_code division_code year measure_code label_zh section "
         "dim1_name dim1_code dim1_label dim1_sort_order dim2_name dim2_code dim2_label "
         "dim2_sort_order unit_code children_reporting children_value reported_value "
         "difference",
         body=False,
+    ),
+    "rpt_checks": _columns(
+        "rule_code rule_kind severity description group_by_dim group_code reported computed "
+        "difference tolerance passed skipped_reason terms rule_sort_order",
+        body=True,
     ),
 }
 
@@ -131,7 +141,9 @@ VIEW_ORDER: dict[str, tuple[str, ...]] = {
     "rpt_fees": ("agency", "year"),
     "rpt_review_litigation": ("agency", "year", "block_sort_order", "result_sort_order"),
     "rpt_year_over_year": ("agency", "year", "section", "measure_code", *_DIM_ORDER, "fact_id"),
+    "rpt_regime_comparability": ("sort_order",),
     "rpt_rollup": ("agency", "year", "section", "measure_code", *_DIM_ORDER, "unit_code"),
+    "rpt_checks": ("agency", "year", "rule_sort_order", "group_code"),
 }
 
 

@@ -1,0 +1,212 @@
+"""The official tables 二, 三 and 四 of a std2019 / std2021 annual report, with last year's.
+
+The tables are drawn from the workbook layouts' grids (`etl.layouts`): the same rows, label
+hierarchy, columns and merged headers the official format prints, so the report shows a body's
+figures back in the shape it filled them in. Last year's tables follow this year's, in last
+year's own format; where the formats differ (2020 → 2021) the note of
+`rpt_regime_comparability` says whether and how they compare, and the request outcomes are
+compared through the crosswalk (`rpt_request_outcomes_compared`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from etl.layouts import Grid, HeaderSpan, get_layout
+from etl.reports.result import Value, plain_value
+
+#: The sheets of the standard layouts that are official tables, in report order.
+STANDARD_TABLE_SHEETS = {"表二": "table2", "表三": "table3", "表四": "table4"}
+STANDARD_REGIMES = ("std2019", "std2021")
+
+
+@dataclass(frozen=True, slots=True)
+class TableCell:
+    """A figure in a table: its value, how exactly it is known, and its unit when the column
+    has none of its own (std2019's 采购总金额, in 元 or 万元)."""
+
+    value: Value
+    qualifier: str = "exact"
+    unit: str | None = None
+
+
+@dataclass(slots=True)
+class TableRow:
+    """A row of a table: its label, depth, and one cell per column (None: not reported)."""
+
+    label: str
+    indent: int = 0
+    cells: list[TableCell | None] = field(default_factory=list)
+    is_heading: bool = False
+
+
+@dataclass(slots=True)
+class AnnualTable:
+    """One official table (or block of table 二) as printed: header cells, rows, a note."""
+
+    part: str
+    title: str
+    year: int
+    corner: str
+    header: list[HeaderSpan]
+    width: int
+    rows: list[TableRow]
+    note: str | None = None
+
+    @property
+    def depth(self) -> int:
+        """How many header rows the table has."""
+        return max(span.row + span.rows for span in self.header)
+
+
+@dataclass(slots=True)
+class StandardTables:
+    """The tables of a report and the figures they show (fact table, fact id)."""
+
+    tables: list[AnnualTable]
+    shown: set[tuple[str, int]]
+
+
+_FIGURES = """SELECT measure_code, dim1_code, dim2_code, value, value_qualifier, unit_code,
+       fact_table, fact_id
+FROM rpt_figures_long WHERE agency_id = :agency_id AND year = :year"""
+
+_OUTCOMES = """SELECT year, comparable_code, comparable_label, sort_order, requests, all_exact
+FROM rpt_request_outcomes_compared WHERE agency_id = :agency_id AND year IN (:year, :year - 1)
+ORDER BY sort_order"""
+
+_CROSSWALK_NOTE = "按可比口径：2019–2020年的（六）其他处理与2021年起（六）三项之和相比。"
+
+_NOTES = """SELECT table_code, is_comparable, note FROM rpt_regime_comparability
+WHERE from_regime = :before AND to_regime = :after"""
+
+
+def standard_tables(
+    connection: Connection,
+    agency_id: int,
+    year: int,
+    regime: str,
+    previous_regime: str | None,
+) -> StandardTables:
+    """This year's official tables, each followed by last year's when it is loaded."""
+    if regime not in STANDARD_REGIMES:
+        return StandardTables([], set())
+    params = {"agency_id": agency_id, "year": year}
+    figures = connection.execute(text(_FIGURES), params).all()
+    shown: set[tuple[str, int]] = set()
+    previous = None
+    notes: dict[str, tuple[bool, str]] = {}
+    if previous_regime in STANDARD_REGIMES:
+        previous = connection.execute(text(_FIGURES), {**params, "year": year - 1}).all()
+        if previous_regime != regime:
+            notes = {
+                code: (bool(comparable), note)
+                for code, comparable, note in connection.execute(
+                    text(_NOTES), {"before": previous_regime, "after": regime}
+                )
+            }
+    tables: list[AnnualTable] = []
+    for sheet, table_code in STANDARD_TABLE_SHEETS.items():
+        tables += _sheet_tables(regime, sheet, year, _by_key(figures), shown)
+        if previous is not None and previous_regime is not None:
+            earlier = _sheet_tables(previous_regime, sheet, year - 1, _by_key(previous), set())
+            if table_code in notes and earlier:
+                earlier[-1].note = notes[table_code][1]
+            tables += earlier
+        if table_code == "table3" and previous is not None:
+            tables.append(
+                _outcomes_compared(connection, agency_id, year, previous_regime != regime)
+            )
+    return StandardTables(tables, shown)
+
+
+def _by_key(figures: Sequence[Any]) -> dict[tuple[str, str | None, str | None], Any]:
+    return {(f.measure_code, f.dim1_code, f.dim2_code): f for f in figures}
+
+
+def _sheet_tables(
+    regime: str,
+    sheet: str,
+    year: int,
+    figures: Mapping[tuple[str, str | None, str | None], Any],
+    shown: set[tuple[str, int]],
+) -> list[AnnualTable]:
+    section = get_layout(regime).section(sheet)
+    tables = []
+    for grid in section.grids():
+        shown_grid = replace(grid, columns=grid.value_columns)
+        rows = [_row(grid, row, figures, shown) for row in grid.rows]
+        title = grid.label if grid.label != section.title else ""
+        tables.append(
+            AnnualTable(
+                part=section.title,
+                title=f"{title}（{year}年）" if title else f"{year}年",
+                year=year,
+                corner=grid.corner or "项目",
+                header=shown_grid.header_spans(units=False),
+                width=len(shown_grid.columns),
+                rows=rows,
+            )
+        )
+    return tables
+
+
+def _row(
+    grid: Grid,
+    row: Any,
+    figures: Mapping[tuple[str, str | None, str | None], Any],
+    shown: set[tuple[str, int]],
+) -> TableRow:
+    cells: list[TableCell | None] = []
+    for column in grid.value_columns:
+        item = grid.cell(row, column)
+        codes = (*(value for _name, value in item.dims), None, None)
+        figure = figures.get((item.measure_code, codes[0], codes[1]))
+        if figure is None:
+            cells.append(None)
+            continue
+        shown.add((figure.fact_table, int(figure.fact_id)))
+        unit = figure.unit_code if column.unit is None else None
+        cells.append(TableCell(plain_value(figure.value), figure.value_qualifier, unit))
+    heading = row.role != "data" and all(cell is None for cell in cells)
+    return TableRow(row.label, row.indent, cells, heading)
+
+
+def _outcomes_compared(
+    connection: Connection, agency_id: int, year: int, across_regimes: bool
+) -> AnnualTable:
+    """Request outcomes of both years through the crosswalk: （六） meets its three rows."""
+    by_code: dict[str, dict[int, TableCell]] = {}
+    labels: dict[str, str] = {}
+    for r in connection.execute(text(_OUTCOMES), {"agency_id": agency_id, "year": year}):
+        labels[r.comparable_code] = r.comparable_label
+        qualifier = "exact" if r.all_exact else "lower_bound"
+        by_code.setdefault(r.comparable_code, {})[int(r.year)] = TableCell(
+            plain_value(r.requests), qualifier
+        )
+    rows = []
+    for code, label in labels.items():
+        now, before = by_code[code].get(year), by_code[code].get(year - 1)
+        change = None
+        if now is not None and before is not None and isinstance(now.value, int | float):
+            change = TableCell(now.value - before.value)  # type: ignore[operator]
+        rows.append(TableRow(label, 0, [now, before, change]))
+    header = [
+        HeaderSpan(f"{year}年", 0, 0),
+        HeaderSpan(f"{year - 1}年", 0, 1),
+        HeaderSpan("增减", 0, 2),
+    ]
+    return AnnualTable(
+        part="三、收到和处理政府信息公开申请情况",
+        title="申请和办理结果与上年比较（可比口径，总计栏）",
+        year=year,
+        corner="办理结果",
+        header=header,
+        width=3,
+        rows=rows,
+        note=_CROSSWALK_NOTE if across_regimes else None,
+    )
