@@ -34,7 +34,8 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-#: A formula element, `<f>` or `<x:f ...>`, in a sheet's XML.
+#: A formula element, `<f>` or `<x:f ...>`, in a sheet's XML; every sheet holding one has
+#: an `f>` (`</f>` closing a formula's text), a much faster first test than the expression.
 _FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 
 
@@ -118,7 +119,7 @@ def uncached_formulas(path: Path) -> dict[tuple[str, str], str]:
     with zipfile.ZipFile(path) as archive:
         for sheet, part in _sheet_parts(archive).items():
             xml = archive.read(part)
-            if not _FORMULA_TAG.search(xml):
+            if b"f>" not in xml or not _FORMULA_TAG.search(xml):
                 continue  # most sheets hold no formula: no need to parse their XML
             with io.BytesIO(xml) as stream:
                 for _event, element in ElementTree.iterparse(stream):

@@ -21,7 +21,7 @@ from typing import Literal
 from etl.errors import WarehouseError
 from etl.layouts import get_layout
 from etl.layouts.header import regime_of_year
-from etl.synthetic import pre2019  # noqa: F401  (registers the pre2019 figure generator)
+from etl.synthetic import pre2019, standard  # noqa: F401  (register their figure generators)
 from etl.synthetic.bodies import Body, synthetic_bodies
 from etl.synthetic.defects import DEFECTS, choose_defect, defects_for
 from etl.synthetic.figures import figure_generator
@@ -63,6 +63,7 @@ class _Task:
     seed: int
     file_format: OutputFormat
     defect_rate: float
+    has_previous: bool
 
 
 def generate(
@@ -129,7 +130,8 @@ def _tasks(
     for year in years:
         for body in tree:
             name = f"synthetic-{year}-{body.code}.{file_format}"
-            yield _Task(body, year, directory / str(year) / name, seed, file_format, defect_rate)
+            path = directory / str(year) / name
+            yield _Task(body, year, path, seed, file_format, defect_rate, year > years[0])
 
 
 def _run(task: _Task) -> InjectedDefect | None:
@@ -140,6 +142,7 @@ def _run(task: _Task) -> InjectedDefect | None:
         seed=task.seed,
         file_format=task.file_format,
         defect_rate=task.defect_rate,
+        has_previous=task.has_previous,
     )
 
 
@@ -152,18 +155,20 @@ def write_report(
     file_format: OutputFormat = "xlsx",
     defect_rate: float = 0.0,
     defect: str | None = None,
+    has_previous: bool = True,
 ) -> InjectedDefect | None:
     """Write one body's report for one year; the defect injected into it, if any.
 
     With `defect_rate`, a defect is drawn for the file with that probability; `defect` names
-    one to inject (`GenerateError` if this report offers nothing it could break).
+    one to inject (`GenerateError` if this report offers nothing it could break). Defects
+    caught against last year's report are drawn only if it `has_previous` in the set.
     """
     regime = regime_of_year(year)
     layout = get_layout(regime)
     key = f"{seed}/{body.code}/{year}"
     rng = random.Random(key)
     values = header_values(body, year, regime, rng)
-    values |= figure_generator(regime)(body, year, rng)
+    values |= figure_generator(regime)(body, year, seed)
     chance = random.Random(f"{key}/defect")
     candidates = defects_for(file_format, regime)
     if defect is not None:
@@ -172,7 +177,7 @@ def write_report(
             raise GenerateError(f"no defect {defect!r} for {file_format} files of {regime}")
     injected = None
     if defect is not None or chance.random() < defect_rate:
-        injected = choose_defect(values, candidates, chance)
+        injected = choose_defect(values, candidates, chance, has_previous=has_previous)
         if injected is None and defect is not None:
             raise GenerateError(f"the report of {body.name} {year} has nothing {defect} can break")
     dress(values, layout, rng)

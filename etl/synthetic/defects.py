@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from etl.consistency import APPLICANT_COLUMNS
 from etl.synthetic.figures import Figures, share_pct
 
 FileFormat = str  # "xlsx" or "csv"
@@ -37,6 +38,8 @@ class Defect:
     description: str
     formats: tuple[FileFormat, ...] = ("xlsx", "csv")
     regimes: tuple[str, ...] | None = None
+    #: Caught only against last year's report, which must be loaded before.
+    cross_year: bool = False
     alter: Callable[[Figures, random.Random], bool] | None = None
     alter_workbook: Callable[[Any], None] | None = None
     alter_bytes: Callable[[bytes], bytes] | None = None
@@ -54,14 +57,109 @@ def _bump(code: str, by: int | float = 1) -> Callable[[Figures, random.Random], 
     return alter
 
 
-def _set(code: str, value: object, *, requires: str | None = None) -> Callable[..., bool]:
+def _set(*codes: str, value: object) -> Callable[[Figures, random.Random], bool]:
+    """Set the first of `codes` the report has (one per regime) to `value`."""
+
     def alter(values: Figures, _rng: random.Random) -> bool:
-        if (requires or code) not in values:
+        code = next((c for c in codes if c in values), None)
+        if code is None:
             return False
         values[code] = value
         return True
 
     return alter
+
+
+def _add(values: Figures, changes: dict[str, int]) -> None:
+    for code, change in changes.items():
+        values[code] = _number(values, code) + change
+
+
+def _std(values: Figures) -> str | None:
+    regime = values.get("header.regime")
+    return regime if regime in ("std2019", "std2021") else None
+
+
+def _table3_balance(values: Figures, _rng: random.Random) -> bool:
+    """One more new request than the table accounts for, in the 自然人 and 总计 columns."""
+    if (p := _std(values)) is None:
+        return False
+    _add(values, {f"{p}.new:natural_person": 1, f"{p}.new:total": 1})
+    return True
+
+
+def _table3_row_total(values: Figures, _rng: random.Random) -> bool:
+    """A 自然人 request moved from 予以公开 to 部分公开, the rows' 总计 left as they were."""
+    if (p := _std(values)) is None:
+        return False
+    changes = {
+        f"{p}.results.disclosed:natural_person": -1,
+        f"{p}.results.partial:natural_person": 1,
+    }
+    _add(values, changes)
+    return True
+
+
+def _table3_results_total(values: Figures, _rng: random.Random) -> bool:
+    """（七）总计 one more than its outcomes (and 一 one more, so that the column balances)."""
+    if (p := _std(values)) is None:
+        return False
+    _add(
+        values,
+        {
+            f"{p}.{row}:{column}": 1
+            for row in ("results.total", "new")
+            for column in ("natural_person", "total")
+        },
+    )
+    return True
+
+
+def _table3_subtotal(values: Figures, _rng: random.Random) -> bool:
+    """（三）不予公开 printed one more than its eight items, for 自然人 (and in 总计)."""
+    if (p := _std(values)) is None:
+        return False
+    group = f"{p}.results.withheld"
+    for column in (*APPLICANT_COLUMNS, "total"):
+        items = [k for k in values if k.startswith(f"{group}.") and k.endswith(f":{column}")]
+        values[f"{group}:{column}"] = sum(_number(values, k) for k in items)
+    _add(values, {f"{group}:natural_person": 1, f"{group}:total": 1})
+    return True
+
+
+def _table4_block_total(values: Figures, _rng: random.Random) -> bool:
+    if (p := _std(values)) is None:
+        return False
+    _add(values, {f"{p}.table4.cases:review_upheld": 1})
+    return True
+
+
+def _carried_over(values: Figures, _rng: random.Random) -> bool:
+    """上年结转 one more than last year's 结转下年度 (一 one less, so that the column balances)."""
+    p = _std(values)
+    if (
+        p is None
+        or values["header.year"] in (2019, 2021)
+        or _number(values, f"{p}.new:natural_person") < 1
+    ):
+        return False  # 2019 follows a pre2019 year; 2021's rule is checked on its own below
+    _add(
+        values,
+        {
+            f"{p}.{row}:{column}": change
+            for row, change in (("carried_over", 1), ("new", -1))
+            for column in ("natural_person", "total")
+        },
+    )
+    return True
+
+
+def _issued_off(values: Figures, _rng: random.Random) -> bool:
+    """One more normative document issued than 现行有效件数 accounts for."""
+    if _std(values) != "std2021" or values["header.year"] == 2021:
+        return False  # 2020's std2019 table has no 现行有效件数
+    _add(values, {"std2021.normative:issued": 1})
+    return True
 
 
 def _number(values: Figures, code: str) -> int:
@@ -115,16 +213,24 @@ def _received_off(values: Figures, _rng: random.Random) -> bool:
 
 
 def _formula(values: Figures, _rng: random.Random) -> bool:
-    parts = [values[k] for k in sorted(values) if k.startswith("proactive.by_publisher.")]
-    values["proactive.total"] = "=" + "+".join(str(p) for p in parts or [0])
+    code = next((c for c in _NO_RULE_COUNTS if c in values), None)
+    if code is None:
+        return False
+    values[code] = f"={_number(values, code)}+0"
     return True
 
 
-def _drop_sheet(sheet: str) -> Callable[[Any], None]:
-    def alter(workbook: Any) -> None:
-        workbook.remove(workbook[sheet])
+#: A count no consistency rule reads, in each regime, for the cell-level defects.
+_NO_RULE_COUNTS = (
+    "proactive.total",  # pre2019: required, and without it the rules on it are not checked
+    "std2019.licensing:decisions",
+    "std2021.licensing:decisions",
+)
 
-    return alter
+
+def _drop_sheet(workbook: Any) -> None:
+    """Drop a sheet no rule needs: 回应解读 (pre2019) or 表二 (the standard tables)."""
+    workbook.remove(workbook["回应解读" if "回应解读" in workbook.sheetnames else "表二"])
 
 
 def _truncate(content: bytes) -> bytes:
@@ -132,8 +238,9 @@ def _truncate(content: bytes) -> bytes:
 
 
 def _misspell_measure(rows: list[list[str]]) -> None:
-    """The first data row's measure code loses a letter (the header is row 0, column 7)."""
-    rows[1][7] = rows[1][7][:-1]
+    """A measure code that no rule reads loses a letter (columns 7 and 8: 指标代码, 维度)."""
+    row = next(r for r in rows[1:] if r[7] == "proactive.total" or ".licensing" in r[8])
+    row[7] = row[7][:-1]
 
 
 _PRE2019 = ("pre2019",)
@@ -242,21 +349,31 @@ DEFECTS: tuple[Defect, ...] = (
         "cell.not_a_number",
         "error",
         'the proactive total written "八千余"',
-        alter=_set("proactive.total", "八千余"),
+        alter=_set(*_NO_RULE_COUNTS, value="八千余"),
     ),
     Defect(
         "negative",
         "cell.negative",
         "error",
-        "a negative count of hot topics answered",
-        alter=_set("response.hot_topics", -3),
+        "a negative count",
+        alter=_set(
+            "response.hot_topics",
+            "std2019.punishment:decisions",
+            "std2021.punishment:decisions",
+            value=-3,
+        ),
     ),
     Defect(
         "not_whole",
         "cell.not_whole",
         "error",
-        "half a meeting",
-        alter=_set("organisation.meetings", 2.5),
+        "half a meeting, or half a decision",
+        alter=_set(
+            "organisation.meetings",
+            "std2019.coercion:decisions",
+            "std2021.coercion:decisions",
+            value=2.5,
+        ),
     ),
     Defect(
         "missing",
@@ -264,13 +381,14 @@ DEFECTS: tuple[Defect, ...] = (
         "error",
         "the required proactive total left blank",
         formats=("xlsx",),
-        alter=_set("proactive.total", None),
+        regimes=_PRE2019,
+        alter=_set("proactive.total", value=None),
     ),
     Defect(
         "formula_uncached",
         "cell.formula_uncached",
         "error",
-        "the proactive total a formula with no saved value (written by a program)",
+        "a count written as a formula with no saved value (as programs write them)",
         formats=("xlsx",),
         alter=_formula,
     ),
@@ -279,52 +397,51 @@ DEFECTS: tuple[Defect, ...] = (
         "header.agency_missing",
         "error",
         "the reporting body left blank",
-        alter=_set("header.agency_name", ""),
+        alter=_set("header.agency_name", value=""),
     ),
     Defect(
         "year_invalid",
         "header.year_invalid",
         "error",
         'the year written "17"',
-        alter=_set("header.year", "17"),
+        alter=_set("header.year", value="17"),
     ),
     Defect(
         "level_invalid",
         "header.level_invalid",
         "error",
         'the level written "市级"',
-        alter=_set("header.level", "市级"),
+        alter=_set("header.level", value="市级"),
     ),
     Defect(
         "division_code_invalid",
         "header.division_code_invalid",
         "error",
         "a division code of five digits",
-        alter=_set("header.division_code", "99012"),
+        alter=_set("header.division_code", value="99012"),
     ),
     Defect(
         "date_invalid",
         "header.date_invalid",
         "error",
         'the publication date written "2月30日"',
-        alter=_set("header.published_on", "2月30日"),
+        alter=_set("header.published_on", value="2月30日"),
     ),
     Defect(
         "regime_mismatch",
         "header.regime_mismatch",
         "error",
-        "a pre2019 year declared std2021",
-        regimes=_PRE2019,
-        alter=_set("header.regime", "std2021"),
+        'the report format written "新版格式", not a format\'s name',
+        regimes=_PRE2019,  # std2019 and std2021 share sheet names: the reader would guess
+        alter=_set("header.regime", value="新版格式"),
     ),
     Defect(
         "sheet_missing",
         "sheet.missing",
         "error",
-        "the 回应解读 sheet deleted",
+        "a sheet no rule needs deleted (回应解读, or 表二)",
         formats=("xlsx",),
-        regimes=_PRE2019,
-        alter_workbook=_drop_sheet("回应解读"),
+        alter_workbook=_drop_sheet,
     ),
     Defect(
         "file_corrupt",
@@ -344,7 +461,75 @@ DEFECTS: tuple[Defect, ...] = (
     ),
 )
 
-DEFECTS_BY_CODE = {d.code: d for d in DEFECTS}
+
+def _standard_defects(regime: str) -> tuple[Defect, ...]:
+    """The identities of the standard tables, broken one at a time (errors, but for the
+    warnings across years)."""
+    regimes = (regime,)
+    defects = [
+        Defect(code, f"{regime}.{rule}", "error", description, regimes=regimes, alter=alter)
+        for code, rule, description, alter in (
+            (
+                "table3_balance",
+                "table3.balance",
+                "一 one more than the table accounts for",
+                _table3_balance,
+            ),
+            (
+                "table3_row_total",
+                "table3.row_total",
+                "a request moved between rows, 总计 not",
+                _table3_row_total,
+            ),
+            (
+                "table3_results_total",
+                "table3.results_total",
+                "（七） one more than the outcomes",
+                _table3_results_total,
+            ),
+            (
+                "table3_subtotal",
+                "table3.subtotal_withheld",
+                "（三） printed one more than its items",
+                _table3_subtotal,
+            ),
+            (
+                "table4_block_total",
+                "table4.block_total",
+                "行政复议 总计 one less than its parts",
+                _table4_block_total,
+            ),
+        )
+    ]
+    defects.append(
+        Defect(
+            "carried_over",
+            f"{regime}.carried_over_continuity",
+            "warning",
+            "上年结转 one more than last year's 结转下年度继续办理",
+            regimes=regimes,
+            cross_year=True,
+            alter=_carried_over,
+        )
+    )
+    if regime == "std2021":
+        defects.append(
+            Defect(
+                "in_force",
+                "std2021.in_force_continuity",
+                "warning",
+                "one more normative document issued than 现行有效件数 shows",
+                regimes=regimes,
+                cross_year=True,
+                alter=_issued_off,
+            )
+        )
+    return tuple(defects)
+
+
+DEFECTS = DEFECTS + _standard_defects("std2019") + _standard_defects("std2021")
+
+DEFECTS_BY_CODE = {(d.code, d.regimes): d for d in DEFECTS}
 
 
 def defects_for(file_format: FileFormat, regime_code: str) -> list[Defect]:
@@ -357,14 +542,16 @@ def defects_for(file_format: FileFormat, regime_code: str) -> list[Defect]:
 
 
 def choose_defect(
-    values: Figures, candidates: Sequence[Defect], rng: random.Random
+    values: Figures, candidates: Sequence[Defect], rng: random.Random, *, has_previous: bool
 ) -> Defect | None:
     """Apply one defect the report allows, drawn from `candidates`; None if none applies.
+    Defects caught across years only when last year's report is there (`has_previous`).
 
     Defects acting on the file are returned for the writer to apply; those acting on values
     are applied here.
     """
-    for defect in rng.sample(list(candidates), len(candidates)):
+    allowed = [d for d in candidates if has_previous or not d.cross_year]
+    for defect in rng.sample(allowed, len(allowed)):
         if defect.alter is None or defect.alter(values, rng):
             return defect
     return None

@@ -11,13 +11,13 @@ import random
 from collections.abc import Mapping
 from datetime import date
 
-from etl.layouts import get_layout
+from etl.layouts import RepeatingList, get_layout
 from etl.layouts.header import regime_of_year
 from etl.parse import parse_value
 from etl.records import ExtractedReport, Fact, Location, ReportHeader
 from etl.synthetic.bodies import Body
 from etl.synthetic.figures import figure_generator
-from etl.synthetic.write import header_values, layout_index
+from etl.synthetic.write import cell_values, header_values, unit_of
 
 
 def synthetic_report(body: Body, year: int, seed: int, source: str) -> ExtractedReport:
@@ -29,20 +29,18 @@ def synthetic_report(body: Body, year: int, seed: int, source: str) -> Extracted
     layout = get_layout(regime)
     rng = random.Random(f"{seed}/{body.code}/{year}")
     header = header_values(body, year, regime, rng)
-    values = figure_generator(regime)(body, year, rng)
-    items, lists = layout_index(layout)
+    values = figure_generator(regime)(body, year, seed)
     facts = []
-    for code, value in values.items():
-        if code in lists:
+    for cell, value in cell_values(layout, values):
+        if isinstance(cell, RepeatingList):
             assert isinstance(value, Mapping)
-            pairs = [(lists[code].item(name), figure) for name, figure in value.items()]
+            pairs = [(cell.item(name), figure, cell.unit) for name, figure in value.items()]
         else:
-            pairs = [(items[code], value)]
-        for item, figure in pairs:
-            parsed = parse_value(figure, value_kind=item.value_kind, unit=item.unit)
+            pairs = [(cell, value, unit_of(layout, values, cell))]
+        for item, figure, unit in pairs:
+            parsed = parse_value(figure, value_kind=item.value_kind, unit=unit)
             if parsed is not None:
-                where = Location(source)
-                facts.append(Fact(item.measure_code, item.dims, parsed, where, item.unit))
+                facts.append(Fact(item.measure_code, item.dims, parsed, Location(source), unit))
     published = header["header.published_on"]
     assert isinstance(published, date)
     return ExtractedReport(

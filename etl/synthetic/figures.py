@@ -21,8 +21,9 @@ from etl.synthetic.bodies import Body
 #: A report's figures by layout code; a list's code maps to {name: figure}.
 Figures = dict[str, object]
 
-#: Draws the figures of `body`'s report for `year` from `rng` (seeded per body and year).
-FigureGenerator = Callable[[Body, int, random.Random], Figures]
+#: Draws the figures of `body`'s report for `year` from the seed: the same arguments, the same
+#: figures (a generator seeds its own draws with the seed, the body's code and the year).
+FigureGenerator = Callable[[Body, int, int], Figures]
 
 
 class NoFigureGenerator(WarehouseError):

@@ -55,8 +55,9 @@ REVIEW_BLOCKS = ("review", "litigation", "complaint")
 REVIEW_PARTS = ("upheld", "corrected", "other", "pending")
 
 
-def pre2019_figures(body: Body, year: int, rng: random.Random) -> Figures:
+def pre2019_figures(body: Body, year: int, seed: int) -> Figures:
     """Every figure of a pre2019 report of `body` for `year`, consistent with itself."""
+    rng = random.Random(f"{seed}/{body.code}/{year}/pre2019")
     size = body.scale * (1 + 0.06 * (year - 2008))
     figures: Figures = {}
     _proactive(figures, body, size, rng)

@@ -100,22 +100,41 @@ def write_csv(path: Path, layout: Layout, values: Figures, defect: Defect | None
 
 def _long_rows(layout: Layout, values: Figures) -> Iterator[list[str]]:
     header = [_text(values.get(code)) for code in _HEADER_CODES]
-    items = _items(layout)
-    lists = _lists(layout)
-    for code, value in values.items():
-        if code in _HEADER_CODES or value is None:
-            continue
-        if code in lists:
+    for item, value in cell_values(layout, values):
+        if isinstance(item, RepeatingList):
             assert isinstance(value, Mapping)
             for name, figure in value.items():
-                yield [*header, *_row(lists[code].item(name), figure)]
+                yield [*header, *_row(item.item(name), figure, item.unit)]
         else:
-            yield [*header, *_row(items[code], value)]
+            yield [*header, *_row(item, value, unit_of(layout, values, item))]
 
 
-def _row(item: Item, value: object) -> list[str]:
+def cell_values(layout: Layout, values: Figures) -> Iterator[tuple[Item | RepeatingList, object]]:
+    """The figures by input cell (or list), header fields and unit cells left out."""
+    items, lists = layout_index(layout)
+    for code, value in values.items():
+        if value is None:
+            continue
+        if code in lists:
+            yield lists[code], value
+        elif code in items:
+            yield items[code], value
+
+
+def unit_of(layout: Layout, values: Figures, item: Item) -> str | None:
+    """An amount's unit: the one chosen in its row's unit cell (元 or 万元), else the layout's."""
+    if item.unit_choices and ":" in item.code:
+        row = item.code.split(":")[0]
+        items = layout_index(layout)[0]
+        for code, value in values.items():
+            if code.startswith(f"{row}:") and code not in items and isinstance(value, str):
+                return value
+    return item.unit
+
+
+def _row(item: Item, value: object, unit: str | None) -> list[str]:
     dims = "; ".join(f"{name}={v}" for name, v in item.dims)
-    return [item.measure_code, dims, _text(value), item.unit or "", item.label]
+    return [item.measure_code, dims, _text(value), unit or "", item.label]
 
 
 def _text(value: object) -> str:
@@ -128,10 +147,6 @@ def _text(value: object) -> str:
 
 def _items(layout: Layout) -> dict[str, Item]:
     return layout_index(layout)[0]
-
-
-def _lists(layout: Layout) -> dict[str, RepeatingList]:
-    return layout_index(layout)[1]
 
 
 _INDEXES: dict[str, tuple[dict[str, Item], dict[str, RepeatingList]]] = {}
