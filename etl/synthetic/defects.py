@@ -12,160 +12,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from etl.consistency import APPLICANT_COLUMNS
+from etl.synthetic.defect_model import Defect, FileFormat, bump, number, set_first
 from etl.synthetic.figures import Figures, share_pct
-
-FileFormat = str  # "xlsx" or "csv"
+from etl.synthetic.standard_defects import standard_defects
 
 _LEGACY = "requests.legacy"
-
-
-@dataclass(frozen=True, slots=True)
-class Defect:
-    """A kind of defect: its code, the rule that catches it, and how it is made.
-
-    Exactly one of the `alter_*` callables is given. `alter` changes the values by code (header
-    fields included) and returns False when the report has nothing to break that way (no
-    township list, no requests); the others act on the written file.
-    """
-
-    code: str
-    rule_code: str
-    severity: str
-    description: str
-    formats: tuple[FileFormat, ...] = ("xlsx", "csv")
-    regimes: tuple[str, ...] | None = None
-    #: Caught only against last year's report, which must be loaded before.
-    cross_year: bool = False
-    alter: Callable[[Figures, random.Random], bool] | None = None
-    alter_workbook: Callable[[Any], None] | None = None
-    alter_bytes: Callable[[bytes], bytes] | None = None
-    alter_rows: Callable[[list[list[str]]], None] | None = None
-
-
-def _bump(code: str, by: int | float = 1) -> Callable[[Figures, random.Random], bool]:
-    def alter(values: Figures, _rng: random.Random) -> bool:
-        value = values.get(code)
-        if not isinstance(value, int | float) or isinstance(value, bool):
-            return False
-        values[code] = value + by
-        return True
-
-    return alter
-
-
-def _set(*codes: str, value: object) -> Callable[[Figures, random.Random], bool]:
-    """Set the first of `codes` the report has (one per regime) to `value`."""
-
-    def alter(values: Figures, _rng: random.Random) -> bool:
-        code = next((c for c in codes if c in values), None)
-        if code is None:
-            return False
-        values[code] = value
-        return True
-
-    return alter
-
-
-def _add(values: Figures, changes: dict[str, int]) -> None:
-    for code, change in changes.items():
-        values[code] = _number(values, code) + change
-
-
-def _std(values: Figures) -> str | None:
-    regime = values.get("header.regime")
-    return regime if regime in ("std2019", "std2021") else None
-
-
-def _table3_balance(values: Figures, _rng: random.Random) -> bool:
-    """One more new request than the table accounts for, in the 自然人 and 总计 columns."""
-    if (p := _std(values)) is None:
-        return False
-    _add(values, {f"{p}.new:natural_person": 1, f"{p}.new:total": 1})
-    return True
-
-
-def _table3_row_total(values: Figures, _rng: random.Random) -> bool:
-    """A 自然人 request moved from 予以公开 to 部分公开, the rows' 总计 left as they were."""
-    if (p := _std(values)) is None:
-        return False
-    changes = {
-        f"{p}.results.disclosed:natural_person": -1,
-        f"{p}.results.partial:natural_person": 1,
-    }
-    _add(values, changes)
-    return True
-
-
-def _table3_results_total(values: Figures, _rng: random.Random) -> bool:
-    """（七）总计 one more than its outcomes (and 一 one more, so that the column balances)."""
-    if (p := _std(values)) is None:
-        return False
-    _add(
-        values,
-        {
-            f"{p}.{row}:{column}": 1
-            for row in ("results.total", "new")
-            for column in ("natural_person", "total")
-        },
-    )
-    return True
-
-
-def _table3_subtotal(values: Figures, _rng: random.Random) -> bool:
-    """（三）不予公开 printed one more than its eight items, for 自然人 (and in 总计)."""
-    if (p := _std(values)) is None:
-        return False
-    group = f"{p}.results.withheld"
-    for column in (*APPLICANT_COLUMNS, "total"):
-        items = [k for k in values if k.startswith(f"{group}.") and k.endswith(f":{column}")]
-        values[f"{group}:{column}"] = sum(_number(values, k) for k in items)
-    _add(values, {f"{group}:natural_person": 1, f"{group}:total": 1})
-    return True
-
-
-def _table4_block_total(values: Figures, _rng: random.Random) -> bool:
-    if (p := _std(values)) is None:
-        return False
-    _add(values, {f"{p}.table4.cases:review_upheld": 1})
-    return True
-
-
-def _carried_over(values: Figures, _rng: random.Random) -> bool:
-    """上年结转 one more than last year's 结转下年度 (一 one less, so that the column balances)."""
-    p = _std(values)
-    if (
-        p is None
-        or values["header.year"] in (2019, 2021)
-        or _number(values, f"{p}.new:natural_person") < 1
-    ):
-        return False  # 2019 follows a pre2019 year; 2021's rule is checked on its own below
-    _add(
-        values,
-        {
-            f"{p}.{row}:{column}": change
-            for row, change in (("carried_over", 1), ("new", -1))
-            for column in ("natural_person", "total")
-        },
-    )
-    return True
-
-
-def _issued_off(values: Figures, _rng: random.Random) -> bool:
-    """One more normative document issued than 现行有效件数 accounts for."""
-    if _std(values) != "std2021" or values["header.year"] == 2021:
-        return False  # 2020's std2019 table has no 现行有效件数
-    _add(values, {"std2021.normative:issued": 1})
-    return True
-
-
-def _number(values: Figures, code: str) -> int:
-    value = values[code]
-    assert isinstance(value, int), f"{code} is {value!r}, not a whole number"
-    return value
 
 
 def _add_to_one(prefix: str, most: int) -> Callable[[Figures, random.Random], bool]:
@@ -176,7 +29,7 @@ def _add_to_one(prefix: str, most: int) -> Callable[[Figures, random.Random], bo
         if not codes:
             return False
         code = rng.choice(codes)
-        values[code] = _number(values, code) + rng.randint(1, most)
+        values[code] = number(values, code) + rng.randint(1, most)
         return True
 
     return alter
@@ -193,21 +46,21 @@ def _townships_sum(values: Figures, rng: random.Random) -> bool:
 
 def _recompute_rate(values: Figures) -> None:
     """The response rate as the changed figures give it, so that only one rule fires."""
-    received = _number(values, f"{_LEGACY}.received")
+    received = number(values, f"{_LEGACY}.received")
     if received:
-        replies = _number(values, f"{_LEGACY}.replies")
+        replies = number(values, f"{_LEGACY}.replies")
         values["requests.response_rate_pct"] = share_pct(replies, received)
 
 
 def _replies_off(values: Figures, _rng: random.Random) -> bool:
-    values[f"{_LEGACY}.replies"] = _number(values, f"{_LEGACY}.replies") + 1
+    values[f"{_LEGACY}.replies"] = number(values, f"{_LEGACY}.replies") + 1
     _recompute_rate(values)
     return True
 
 
 def _received_off(values: Figures, _rng: random.Random) -> bool:
     for code in (f"{_LEGACY}.received", f"{_LEGACY}.received.in_person"):
-        values[code] = _number(values, code) + 1
+        values[code] = number(values, code) + 1
     _recompute_rate(values)
     return True
 
@@ -216,7 +69,7 @@ def _formula(values: Figures, _rng: random.Random) -> bool:
     code = next((c for c in _NO_RULE_COUNTS if c in values), None)
     if code is None:
         return False
-    values[code] = f"={_number(values, code)}+0"
+    values[code] = f"={number(values, code)}+0"
     return True
 
 
@@ -261,7 +114,7 @@ DEFECTS: tuple[Defect, ...] = (
         "warning",
         "the website's reported share 3 points off its count over the total",
         regimes=_PRE2019,
-        alter=_bump("proactive.channel.website:share_pct", 3.0),
+        alter=bump("proactive.channel.website:share_pct", 3.0),
     ),
     Defect(
         "townships_sum",
@@ -277,7 +130,7 @@ DEFECTS: tuple[Defect, ...] = (
         "warning",
         "the share of special funds disclosed 5 points off",
         regimes=_PRE2019,
-        alter=_bump("fiscal.special_funds_disclosed_pct", 5.0),
+        alter=bump("fiscal.special_funds_disclosed_pct", 5.0),
     ),
     Defect(
         "special_funds_amount_share",
@@ -285,7 +138,7 @@ DEFECTS: tuple[Defect, ...] = (
         "warning",
         "the share of special-fund money disclosed 5 points off",
         regimes=_PRE2019,
-        alter=_bump("fiscal.special_funds_disclosed_amount_pct", 5.0),
+        alter=bump("fiscal.special_funds_disclosed_amount_pct", 5.0),
     ),
     Defect(
         "relief_sum",
@@ -317,7 +170,7 @@ DEFECTS: tuple[Defect, ...] = (
         "warning",
         "one more online request than the requests received allow",
         regimes=_PRE2019,
-        alter=_bump(f"{_LEGACY}.received.online"),
+        alter=bump(f"{_LEGACY}.received.online"),
     ),
     Defect(
         "completed_split",
@@ -325,7 +178,7 @@ DEFECTS: tuple[Defect, ...] = (
         "warning",
         "one more request completed on time than completed",
         regimes=_PRE2019,
-        alter=_bump(f"{_LEGACY}.completed.on_time"),
+        alter=bump(f"{_LEGACY}.completed.on_time"),
     ),
     Defect(
         "refusal_reasons",
@@ -333,7 +186,7 @@ DEFECTS: tuple[Defect, ...] = (
         "warning",
         "one more refusal for state secrets than refusals",
         regimes=_PRE2019,
-        alter=_bump(f"{_LEGACY}.replies.refused.state_secret"),
+        alter=bump(f"{_LEGACY}.replies.refused.state_secret"),
     ),
     Defect(
         "response_rate",
@@ -341,7 +194,7 @@ DEFECTS: tuple[Defect, ...] = (
         "warning",
         "the reported response rate 10 points off",
         regimes=_PRE2019,
-        alter=_bump("requests.response_rate_pct", -10.0),
+        alter=bump("requests.response_rate_pct", -10.0),
     ),
     # Reading: cells, header fields, sheets and files.
     Defect(
@@ -349,14 +202,14 @@ DEFECTS: tuple[Defect, ...] = (
         "cell.not_a_number",
         "error",
         'the proactive total written "八千余"',
-        alter=_set(*_NO_RULE_COUNTS, value="八千余"),
+        alter=set_first(*_NO_RULE_COUNTS, value="八千余"),
     ),
     Defect(
         "negative",
         "cell.negative",
         "error",
         "a negative count",
-        alter=_set(
+        alter=set_first(
             "response.hot_topics",
             "std2019.punishment:decisions",
             "std2021.punishment:decisions",
@@ -368,7 +221,7 @@ DEFECTS: tuple[Defect, ...] = (
         "cell.not_whole",
         "error",
         "half a meeting, or half a decision",
-        alter=_set(
+        alter=set_first(
             "organisation.meetings",
             "std2019.coercion:decisions",
             "std2021.coercion:decisions",
@@ -382,7 +235,7 @@ DEFECTS: tuple[Defect, ...] = (
         "the required proactive total left blank",
         formats=("xlsx",),
         regimes=_PRE2019,
-        alter=_set("proactive.total", value=None),
+        alter=set_first("proactive.total", value=None),
     ),
     Defect(
         "formula_uncached",
@@ -397,35 +250,35 @@ DEFECTS: tuple[Defect, ...] = (
         "header.agency_missing",
         "error",
         "the reporting body left blank",
-        alter=_set("header.agency_name", value=""),
+        alter=set_first("header.agency_name", value=""),
     ),
     Defect(
         "year_invalid",
         "header.year_invalid",
         "error",
         'the year written "17"',
-        alter=_set("header.year", value="17"),
+        alter=set_first("header.year", value="17"),
     ),
     Defect(
         "level_invalid",
         "header.level_invalid",
         "error",
         'the level written "市级"',
-        alter=_set("header.level", value="市级"),
+        alter=set_first("header.level", value="市级"),
     ),
     Defect(
         "division_code_invalid",
         "header.division_code_invalid",
         "error",
         "a division code of five digits",
-        alter=_set("header.division_code", value="99012"),
+        alter=set_first("header.division_code", value="99012"),
     ),
     Defect(
         "date_invalid",
         "header.date_invalid",
         "error",
         'the publication date written "2月30日"',
-        alter=_set("header.published_on", value="2月30日"),
+        alter=set_first("header.published_on", value="2月30日"),
     ),
     Defect(
         "regime_mismatch",
@@ -433,7 +286,7 @@ DEFECTS: tuple[Defect, ...] = (
         "error",
         'the report format written "新版格式", not a format\'s name',
         regimes=_PRE2019,  # std2019 and std2021 share sheet names: the reader would guess
-        alter=_set("header.regime", value="新版格式"),
+        alter=set_first("header.regime", value="新版格式"),
     ),
     Defect(
         "sheet_missing",
@@ -462,72 +315,7 @@ DEFECTS: tuple[Defect, ...] = (
 )
 
 
-def _standard_defects(regime: str) -> tuple[Defect, ...]:
-    """The identities of the standard tables, broken one at a time (errors, but for the
-    warnings across years)."""
-    regimes = (regime,)
-    defects = [
-        Defect(code, f"{regime}.{rule}", "error", description, regimes=regimes, alter=alter)
-        for code, rule, description, alter in (
-            (
-                "table3_balance",
-                "table3.balance",
-                "一 one more than the table accounts for",
-                _table3_balance,
-            ),
-            (
-                "table3_row_total",
-                "table3.row_total",
-                "a request moved between rows, 总计 not",
-                _table3_row_total,
-            ),
-            (
-                "table3_results_total",
-                "table3.results_total",
-                "（七） one more than the outcomes",
-                _table3_results_total,
-            ),
-            (
-                "table3_subtotal",
-                "table3.subtotal_withheld",
-                "（三） printed one more than its items",
-                _table3_subtotal,
-            ),
-            (
-                "table4_block_total",
-                "table4.block_total",
-                "行政复议 总计 one less than its parts",
-                _table4_block_total,
-            ),
-        )
-    ]
-    defects.append(
-        Defect(
-            "carried_over",
-            f"{regime}.carried_over_continuity",
-            "warning",
-            "上年结转 one more than last year's 结转下年度继续办理",
-            regimes=regimes,
-            cross_year=True,
-            alter=_carried_over,
-        )
-    )
-    if regime == "std2021":
-        defects.append(
-            Defect(
-                "in_force",
-                "std2021.in_force_continuity",
-                "warning",
-                "one more normative document issued than 现行有效件数 shows",
-                regimes=regimes,
-                cross_year=True,
-                alter=_issued_off,
-            )
-        )
-    return tuple(defects)
-
-
-DEFECTS = DEFECTS + _standard_defects("std2019") + _standard_defects("std2021")
+DEFECTS = DEFECTS + standard_defects("std2019") + standard_defects("std2021")
 
 DEFECTS_BY_CODE = {(d.code, d.regimes): d for d in DEFECTS}
 

@@ -19,7 +19,7 @@ from etl.layouts import HEADER_FIELDS, Item, Layout, RepeatingList
 from etl.layouts.header import LEVELS
 from etl.parse import COUNT_UNITS
 from etl.synthetic.bodies import Body
-from etl.synthetic.defects import Defect
+from etl.synthetic.defect_model import Defect
 from etl.synthetic.figures import Figures
 from etl.templates import build_template, fill_template
 
