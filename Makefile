@@ -42,8 +42,8 @@ format: install ## Apply ruff's formatting and safe fixes
 
 check: lint test ## Lint, then test
 
-bench: install ## Benchmarks against the baseline (see README, Performance)
-	@echo "no benchmarks yet"
+bench: install ## Benchmarks (quick; ARGS=--scale for 10,000 files): bench/results.json, .md
+	$(BIN)/python -m bench $(ARGS)
 
 clean: ## Remove the environment and the built warehouse
-	rm -rf $(VENV) data/warehouse.db data/warehouse.db-wal data/warehouse.db-shm
+	rm -rf $(VENV) data/warehouse.db data/warehouse.db-wal data/warehouse.db-shm bench/out

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Table, select
@@ -54,6 +55,7 @@ def fact_table(name: str) -> Table:
     return table
 
 
+@cache
 def dim_columns(table_name: str) -> tuple[str, ...]:
     """The dimension columns of a fact table, in table order."""
     return tuple(c.name for c in fact_table(table_name).columns if c.name not in _COMMON_COLUMNS)

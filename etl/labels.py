@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -25,14 +26,24 @@ def normalise_label(text: object) -> str:
     """The strict comparison form: NFKC, no whitespace, no quotes, 、→. , no trailing colon."""
     if text is None:
         return ""
-    folded = unicodedata.normalize("NFKC", str(text)).translate(_QUOTES)
+    return _normalise(text if isinstance(text, str) else str(text))
+
+
+# Sheets repeat the same few hundred labels: the reader asks for each many times per file.
+@lru_cache(maxsize=65536)
+def _normalise(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     folded = "".join(folded.split()).replace("、", ".").replace("【", "[").replace("】", "]")
     return folded.rstrip(":").lower()
 
 
 def label_keys(text: object) -> tuple[str, ...]:
     """The keys a label is known by, strictest first (empty for a blank label)."""
-    strict = normalise_label(text)
+    return _keys(normalise_label(text))
+
+
+@lru_cache(maxsize=65536)
+def _keys(strict: str) -> tuple[str, ...]:
     if not strict:
         return ()
     keys = [strict]

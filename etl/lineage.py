@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -117,6 +117,20 @@ def find_source_file(connection: Connection, sha256: str) -> SourceFileRow | Non
         select(SourceFile.source_file_id, SourceFile.status).where(SourceFile.sha256 == sha256)
     ).first()
     return None if row is None else SourceFileRow(row.source_file_id, row.status)
+
+
+def find_source_files(connection: Connection, digests: Iterable[str]) -> dict[str, SourceFileRow]:
+    """The files with these contents that the warehouse has seen, by SHA-256 (one query per
+    thousand, so a rerun over an unchanged inbox asks once, not once per file)."""
+    wanted = sorted(set(digests))
+    found: dict[str, SourceFileRow] = {}
+    for start in range(0, len(wanted), 1000):
+        query = select(SourceFile.sha256, SourceFile.source_file_id, SourceFile.status).where(
+            SourceFile.sha256.in_(wanted[start : start + 1000])
+        )
+        for row in connection.execute(query):
+            found[row.sha256] = SourceFileRow(row.source_file_id, row.status)
+    return found
 
 
 def save_source_file(

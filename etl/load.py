@@ -9,41 +9,38 @@ version stays as history. See README, "Loading and validation".
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, insert
 from sqlalchemy.exc import DataError, IntegrityError
 
 from etl.agencies import ensure_agency, ensure_townships, find_agency
-from etl.checks import check_across_years, check_report
+from etl.checks import check_across_years
+from etl.consistency import CONSISTENCY_RULES, is_cross_year
 from etl.db import connect
 from etl.errors import InputNotFound
 from etl.extract import read_file
-from etl.fact_rows import (
-    FACT_MODELS,
-    Catalogue,
-    fact_findings,
-    fact_rows,
-    fact_table,
-    township_names,
-)
+from etl.fact_rows import FACT_MODELS, Catalogue, fact_rows, fact_table, township_names
 from etl.faults import fault_point
 from etl.lineage import (
     FileResult,
     RunStatus,
     RunTrigger,
+    SourceFileRow,
     SourceStatus,
     find_source_file,
+    find_source_files,
     finish_run,
     record_file,
     save_source_file,
     start_run,
     touch_source_file,
 )
+from etl.prepare import PreparedFile, digest_of, prepare_file, prepare_files, report_checks
 from etl.records import Extraction, Finding, Location
 from etl.rules import finding
 from etl.versions import add_report_version, reports_from_file
@@ -96,6 +93,11 @@ def read_extraction(path: Path, *, encoding: str | None = None) -> Extraction:
     return read_file(path, encoding=encoding)
 
 
+def _read(path: Path, encoding: str | None) -> Extraction:
+    """`read_extraction` as `etl.prepare` calls it (by reference, also in worker processes)."""
+    return read_extraction(path, encoding=encoding)
+
+
 def collect_files(paths: Iterable[Path]) -> list[Path]:
     """The files to read: files as given, and the spreadsheets anywhere under directories."""
     found: dict[Path, None] = {}
@@ -144,18 +146,30 @@ def validate_paths(
 
 
 def validate_extraction(
-    extraction: Extraction, connection: Connection | None = None
+    extraction: Extraction,
+    connection: Connection | None = None,
+    *,
+    catalogue: Catalogue | None = None,
 ) -> list[Finding]:
     """The findings of reading, plus those of the rules; with a connection, also the facts the
     warehouse cannot hold and the comparison with each body's previous-year report.
     """
+    if connection is not None and catalogue is None:
+        catalogue = Catalogue.load(connection)
+    return _findings(extraction, report_checks(extraction, catalogue), connection)
+
+
+def _findings(
+    extraction: Extraction,
+    checked: Sequence[Sequence[Finding]],
+    connection: Connection | None,
+) -> list[Finding]:
+    """Reading findings, then per report its checks and, given the warehouse, its
+    comparison with last year's report."""
     findings = list(extraction.findings)
-    catalogue = None if connection is None else Catalogue.load(connection)
-    for report in extraction.reports:
-        if catalogue is not None:
-            findings += fact_findings(catalogue, report)
-        findings += check_report(report)
-        if connection is not None:
+    for report, found in zip(extraction.reports, checked, strict=True):
+        findings += found
+        if connection is not None and _compares_years(report.header.regime_code):
             agency_id = find_agency(connection, report.header)
             if agency_id is not None:
                 previous = previous_report(connection, agency_id, report.header.year)
@@ -172,6 +186,15 @@ def validate_extraction(
     return findings
 
 
+@cache
+def _compares_years(regime_code: str) -> bool:
+    """Whether a cross-year rule applies to the regime (else last year's report is not read)."""
+    return any(
+        is_cross_year(rule) and rule.regime_code in (None, regime_code)
+        for rule in CONSISTENCY_RULES
+    )
+
+
 def load_paths(
     engine: Engine,
     paths: Sequence[Path],
@@ -180,25 +203,59 @@ def load_paths(
     progress: ProgressCallback | None = None,
     encoding: str | None = None,
     command: str | None = None,
+    jobs: int = 1,
 ) -> LoadSummary:
     """Load files and the spreadsheets under directories, as one run (`etl_runs`).
 
-    A run that breaks off (a bug, a lost database) is recorded as failed with its error, and
-    the error propagates; files loaded before it stay loaded.
+    With `jobs` > 1, files are read and checked in that many worker processes; this process
+    writes them one transaction per file, in the order of `collect_files`, so the warehouse
+    ends the same whatever `jobs` is. A run that breaks off (a bug, a lost database) is
+    recorded as failed with its error, and the error propagates; files loaded before it stay
+    loaded.
     """
     files = collect_files(paths)
     run_id = start_run(engine, trigger=trigger, command=command)
     results: list[FileResult] = []
     try:
-        for done, path in enumerate(files, start=1):
-            results.append(load_file(engine, path, run_id=run_id, encoding=encoding))
+        for result in _load_files(engine, files, run_id, encoding, jobs):
+            results.append(result)
             if progress is not None:
-                progress(done, len(files), results[-1])
+                progress(len(results), len(files), result)
     except BaseException as exc:
         with suppress(Exception):  # the error that stopped the run matters more than this one
             finish_run(engine, run_id, results, error=f"{type(exc).__name__}: {exc}")
         raise
     return LoadSummary(run_id, finish_run(engine, run_id, results), tuple(results))
+
+
+def _load_files(
+    engine: Engine, files: list[Path], run_id: int, encoding: str | None, jobs: int
+) -> Iterator[FileResult]:
+    """Each file's result, in order. Content loaded before is recorded as unchanged without
+    being read; only the other files go to `prepare_files` (and its workers)."""
+    digests = {path: digest_of(path.read_bytes()) for path in files}
+    with connect(engine) as connection:
+        catalogue = Catalogue.load(connection)
+        known = find_source_files(connection, set(digests.values()))
+
+    def seen(path: Path) -> SourceFileRow | None:
+        row = known.get(digests[path])
+        return row if row is not None and row.status != "rejected" else None
+
+    prepared = prepare_files(
+        [path for path in files if seen(path) is None],
+        _read,
+        encoding=encoding,
+        catalogue=catalogue,
+        jobs=jobs,
+    )
+    for path in files:
+        row = seen(path)
+        if row is None:
+            yield load_prepared(engine, next(prepared), run_id=run_id, catalogue=catalogue)
+            continue
+        with connect(engine) as connection, connection.begin():
+            yield _unchanged(connection, run_id, path, digests[path], row)
 
 
 def load_file(
@@ -218,78 +275,89 @@ def load_file(
     copy (a backfill reads the stored bytes from a temporary file).
     """
     recorded = source_path or path
-    content = path.read_bytes()
-    digest = hashlib.sha256(content).hexdigest()
+    digest = digest_of(path.read_bytes())
     with connect(engine) as connection, connection.begin():
         known = find_source_file(connection, digest)
         if known is not None and known.status != "rejected" and not reload:
-            touch_source_file(connection, known.source_file_id)
-            return record_file(
-                connection,
-                run_id,
-                path=recorded,
-                outcome="unchanged",
-                source_file_id=known.source_file_id,
-                sha256=digest,
-                report_ids=reports_from_file(connection, known.source_file_id),
-                message="the same content was loaded before",
-            )
+            return _unchanged(connection, run_id, recorded, digest, known)
+        catalogue = Catalogue.load(connection)
+    prepared = prepare_file(path, _read, encoding=encoding, catalogue=catalogue)
+    if source_path is not None:
+        prepared = replace(prepared, path=source_path)
+    return load_prepared(engine, prepared, run_id=run_id, catalogue=catalogue, reload=reload)
+
+
+def load_prepared(
+    engine: Engine,
+    prepared: PreparedFile,
+    *,
+    run_id: int,
+    catalogue: Catalogue,
+    reload: bool = False,
+) -> FileResult:
+    """Write a file read by `etl.prepare` in one transaction, after the checks that need the
+    warehouse; content the warehouse holds by now is recorded as unchanged (unless `reload`)."""
+    findings: list[Finding] = []
     kept: SourceStatus = "rejected"
-    if reload and known is not None and known.status != "rejected":
-        kept = known.status
-    extraction = read_extraction(path, encoding=encoding)
-    with connect(engine) as connection:
-        findings = validate_extraction(extraction, connection)
     try:
         with connect(engine) as connection, connection.begin():
-            return _write(connection, run_id, recorded, content, digest, extraction, findings, kept)
+            known = find_source_file(connection, prepared.digest)
+            if known is not None and known.status != "rejected":
+                if not reload:
+                    return _unchanged(connection, run_id, prepared.path, prepared.digest, known)
+                kept = known.status
+            findings = _findings(prepared.extraction, prepared.report_findings, connection)
+            return _write(connection, run_id, prepared, findings, catalogue, kept)
     except (IntegrityError, DataError) as exc:
         # The database refused a figure the rules let through; nothing of it was written.
         refusal = finding(
             "load.constraint_violated",
-            Location(recorded.name),
+            Location(prepared.path.name),
             "the warehouse refused the figures: " + " ".join(str(exc.orig).split()),
             found=next(iter(str(exc.orig).splitlines()), None),
         )
         with connect(engine) as connection, connection.begin():
-            return _reject(
-                connection,
-                run_id,
-                recorded,
-                content,
-                digest,
-                extraction,
-                [*findings, refusal],
-                kept,
-            )
+            return _reject(connection, run_id, prepared, [*findings, refusal], kept)
+
+
+def _unchanged(
+    connection: Connection, run_id: int, path: Path, digest: str, known: SourceFileRow
+) -> FileResult:
+    touch_source_file(connection, known.source_file_id)
+    return record_file(
+        connection,
+        run_id,
+        path=path,
+        outcome="unchanged",
+        source_file_id=known.source_file_id,
+        sha256=digest,
+        report_ids=reports_from_file(connection, known.source_file_id),
+        message="the same content was loaded before",
+    )
 
 
 def _write(
     connection: Connection,
     run_id: int,
-    path: Path,
-    content: bytes,
-    digest: str,
-    extraction: Extraction,
+    prepared: PreparedFile,
     findings: list[Finding],
+    catalogue: Catalogue,
     rejected_status: SourceStatus = "rejected",
 ) -> FileResult:
+    extraction = prepared.extraction
     if any(f.severity == "error" for f in findings) or extraction.file_format is None:
-        return _reject(
-            connection, run_id, path, content, digest, extraction, findings, rejected_status
-        )
+        return _reject(connection, run_id, prepared, findings, rejected_status)
     first = extraction.reports[0].header
     source_file_id = save_source_file(
         connection,
-        path=path,
-        sha256=digest,
+        path=prepared.path,
+        sha256=prepared.digest,
         file_format=extraction.file_format,
-        content=content,
+        content=prepared.content,
         status="loaded",
         report_year=first.year,
         agency_name=first.agency_name,
     )
-    catalogue = Catalogue.load(connection)
     report_ids = []
     written = 0
     for report in extraction.reports:
@@ -301,15 +369,15 @@ def _write(
             if rows.get(table_name):
                 connection.execute(insert(fact_table(table_name)), rows[table_name])
                 written += len(rows[table_name])
-                fault_point(f"fact_insert:{path.name}")  # crash tests only; see etl/faults.py
+                fault_point(f"fact_insert:{prepared.path.name}")  # crash tests; etl/faults.py
         report_ids.append(report_id)
     return record_file(
         connection,
         run_id,
-        path=path,
+        path=prepared.path,
         outcome="loaded",
         source_file_id=source_file_id,
-        sha256=digest,
+        sha256=prepared.digest,
         report_ids=report_ids,
         figures_written=written,
         findings=findings,
@@ -319,15 +387,13 @@ def _write(
 def _reject(
     connection: Connection,
     run_id: int,
-    path: Path,
-    content: bytes,
-    digest: str,
-    extraction: Extraction,
+    prepared: PreparedFile,
     findings: list[Finding],
     status: SourceStatus = "rejected",
 ) -> FileResult:
     """Record a file that writes no figures; `status` keeps a reloaded file's earlier status
     (its figures stay)."""
+    extraction, path, digest = prepared.extraction, prepared.path, prepared.digest
     errors = [f for f in findings if f.severity == "error"]
     message = f"{len(errors)} error(s), the first: {errors[0]}" if errors else None
     if status != "rejected" and message is not None:
@@ -340,7 +406,7 @@ def _reject(
             path=path,
             sha256=digest,
             file_format=extraction.file_format,
-            content=content,
+            content=prepared.content,
             status=status,
             report_year=None if first is None else first.year,
             agency_name=None if first is None else first.agency_name,

@@ -229,10 +229,13 @@ def load_exclusively(
     progress: ProgressCallback | None = None,
     encoding: str | None = None,
     command: str | None = None,
+    jobs: int = 1,
 ) -> LoadSummary:
     """`load_paths` while holding the ETL lock (queueing behind a running `ogi run` unless
     `wait` is false), marking runs left by dead processes abandoned."""
     with exclusive(engine, wait=wait, timeout=lock_timeout, on_event=on_event):
-        summary = load_paths(engine, paths, progress=progress, encoding=encoding, command=command)
+        summary = load_paths(
+            engine, paths, progress=progress, encoding=encoding, command=command, jobs=jobs
+        )
         mark_abandoned(engine, found_by=summary.run_id)
     return summary

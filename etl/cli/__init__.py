@@ -99,6 +99,7 @@ def main(ctx: click.Context, db: str | None, traceback: bool) -> None:
 # Command modules register themselves on `main`; import them last.
 from etl.cli import (  # noqa: E402
     db_commands,
+    generate_commands,
     load_commands,
     report_commands,
     rules_commands,
@@ -110,6 +111,7 @@ from etl.cli import (  # noqa: E402
 __all__ = [
     "AppContext",
     "db_commands",
+    "generate_commands",
     "load_commands",
     "main",
     "pass_app",

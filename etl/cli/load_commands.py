@@ -102,8 +102,18 @@ def validate(
     is_flag=True,
     help="Exit at once (status 3) when another run holds the ETL lock, instead of waiting.",
 )
+@click.option(
+    "--jobs",
+    metavar="N",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Read and check files in N worker processes; writing stays in order, one file at a time.",
+)
 @pass_app
-def load(app: AppContext, paths: tuple[Path, ...], encoding: str | None, no_wait: bool) -> None:
+def load(
+    app: AppContext, paths: tuple[Path, ...], encoding: str | None, no_wait: bool, jobs: int
+) -> None:
     """Load FILEs and the spreadsheets (.xlsx, .xls, .csv) under directories.
 
     Each file loads whole or not at all; a file loaded before is skipped as unchanged; a file
@@ -114,6 +124,7 @@ def load(app: AppContext, paths: tuple[Path, ...], encoding: str | None, no_wait
     \b
     Example:
       ogi load inbox/
+      ogi load --jobs 2 inbox/
     """
     engine = app.warehouse()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
@@ -135,7 +146,10 @@ def load(app: AppContext, paths: tuple[Path, ...], encoding: str | None, no_wait
             on_event=waiting,
             encoding=encoding,
             progress=advance,
-            command=" ".join(["ogi load", *map(str, paths)]),
+            command=" ".join(
+                ["ogi load", *(["--jobs", str(jobs)] if jobs > 1 else []), *map(str, paths)]
+            ),
+            jobs=jobs,
         )
     for result in summary.files:
         if result.outcome in ("rejected", "failed"):

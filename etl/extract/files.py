@@ -7,7 +7,9 @@ place a formula without a cached value can be seen (calamine reads such a cell a
 
 from __future__ import annotations
 
+import io
 import posixpath
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +34,9 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+#: A formula element, `<f>` or `<x:f ...>`, in a sheet's XML; every sheet holding one has
+#: an `f>` (`</f>` closing a formula's text), a much faster first test than the expression.
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
 
 
 @dataclass(slots=True)
@@ -113,7 +118,10 @@ def uncached_formulas(path: Path) -> dict[tuple[str, str], str]:
     found: dict[tuple[str, str], str] = {}
     with zipfile.ZipFile(path) as archive:
         for sheet, part in _sheet_parts(archive).items():
-            with archive.open(part) as stream:
+            xml = archive.read(part)
+            if b"f>" not in xml or not _FORMULA_TAG.search(xml):
+                continue  # most sheets hold no formula: no need to parse their XML
+            with io.BytesIO(xml) as stream:
                 for _event, element in ElementTree.iterparse(stream):
                     if element.tag != f"{_MAIN}c":
                         continue

@@ -1,0 +1,76 @@
+"""Running a command as its own process and measuring it: wall time, peak RSS, its output.
+
+Every contender runs the same way, so start-up is comparable: throughput is taken over the
+files alone, by subtracting the same command's wall time on an empty directory (interpreter
+start-up, imports, opening the warehouse) from its wall time on the set.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """One process run: wall seconds, peak resident set of the process itself, exit, output."""
+
+    command: tuple[str, ...]
+    wall_s: float
+    max_rss_mb: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def check(self) -> Measured:
+        """Itself, or an error showing what the command printed when it failed."""
+        if self.returncode not in (0,):
+            raise RuntimeError(
+                f"{' '.join(self.command)} exited {self.returncode}:\n{self.stdout}\n{self.stderr}"
+            )
+        return self
+
+
+def run_measured(command: list[str], *, env: dict[str, str] | None = None) -> Measured:
+    """Run `command` from the repository root; its own peak RSS comes from wait4's rusage
+    (worker processes it starts are not counted)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, stdout=out, stderr=err, cwd=ROOT, env={**os.environ, **(env or {})}
+        )
+        _pid, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Measured(
+            tuple(command),
+            wall,
+            usage.ru_maxrss / 1024,  # kilobytes on Linux
+            process.returncode,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+        )
+
+
+def ogi(*args: str) -> list[str]:
+    """The command line of `ogi ARGS` with this interpreter."""
+    return [sys.executable, "-m", "etl", *args]
+
+
+def contender(*args: str) -> list[str]:
+    """The command line of a contender of `bench.contenders`."""
+    return [sys.executable, "-m", "bench.contenders", *args]
+
+
+def per_second(files: int, wall: float, startup: float) -> float:
+    """Files per second over the files alone (start-up subtracted, never below 1 ms)."""
+    return files / max(wall - startup, 0.001)

@@ -1,0 +1,81 @@
+"""The benchmark's figures as a Markdown table, each beside its target (issue #7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _met(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("yes" if ok else "**no**")
+
+
+def render_markdown(r: dict[str, Any]) -> str:
+    """The headline table, the query latencies and the machine, in Markdown."""
+    m = r["machine"]
+    jobs = r["jobs"]
+    noop = r.get("noop_rerun", {})
+    sizes = sorted(r["peak_rss_mb"], key=int)
+    small, large = r["peak_rss_mb"][sizes[0]], r["peak_rss_mb"][sizes[-1]]
+    rss_ratio = large / small if small else None
+    lines = [
+        f"Benchmark ({r['mode']}), {m['date']}, commit {m['commit']}: {m['cpus']} cores "
+        f"({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}, SQLite {m['sqlite']}.",
+        "",
+        f"Throughput on the same {r['files']} synthetic workbooks, into SQLite "
+        "(files per second, start-up subtracted):",
+        "",
+        "| what | figure | target | met |",
+        "|---|---|---|---|",
+        f"| baseline: pandas.read_excel + to_sql | {r['baseline_files_per_s']} files/s | | |",
+        f"| floor: python-calamine, every cell | {r['floor_files_per_s']} files/s | | |",
+        f"| `ogi load`, one process | {r['ogi_files_per_s']} files/s | | |",
+        f"| speedup vs baseline | {r['speedup_vs_baseline']}× | ≥ 10× | "
+        f"{_met(r['speedup_vs_baseline'] >= 10)} |",
+        f"| fraction of floor | {r['fraction_of_floor']} | ≥ 0.25 | "
+        f"{_met(r['fraction_of_floor'] >= 0.25)} |",
+    ]
+    if r["ogi_jobs_files_per_s"] is not None:
+        lines += [
+            f"| `ogi load --jobs {jobs}` | {r['ogi_jobs_files_per_s']} files/s "
+            f"({r['jobs_speedup']}× one process) | ≥ 1.7× | {_met(r['jobs_speedup'] >= 1.7)} |"
+        ]
+    else:
+        lines += [f"| `ogi load --jobs {jobs}` | not available | ≥ 1.7× | n/a |"]
+    if noop:
+        lines += [
+            f"| no-op rerun, {noop['files']} unchanged files (`{noop['command']}`) | "
+            f"{noop['wall_s']} s (start-up {noop['startup_s']} s) | < 1 s + start-up | "
+            f"{_met(noop['noop_s'] < 1)} |"
+        ]
+    lines += [
+        f"| peak RSS of `ogi load`, {sizes[0]} → {sizes[-1]} files | {small} → {large} MB "
+        f"({rss_ratio:.2f}×) | ≤ 1.2× | {_met(rss_ratio is not None and rss_ratio <= 1.2)} |",
+        "",
+        "Report latency (milliseconds; warehouses built by bulk insert of synthetic facts):",
+        "",
+        "| bodies × years | backend | query | median | p95 | target | met |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for size, backends in r["queries"].items():
+        for backend, found in backends.items():
+            if "skipped" in found:
+                lines.append(f"| {size} | {backend} | skipped: {found['skipped']} | | | | |")
+                continue
+            for query in ("annual_report", "year_over_year", "national_rollup"):
+                q = found[query]
+                target, ok = _query_target(size, backend, query, q["p95_ms"])
+                lines.append(
+                    f"| {size} | {backend} | {query} | {q['median_ms']} | {q['p95_ms']} | "
+                    f"{target} | {ok} |"
+                )
+    return "\n".join(lines) + "\n"
+
+
+def _query_target(size: str, backend: str, query: str, p95: float) -> tuple[str, str]:
+    if not size.startswith("10000"):
+        return "", ""
+    if query == "annual_report":
+        return "p95 < 50 ms", _met(p95 < 50)
+    if query == "national_rollup" and backend == "postgresql":
+        return "< 2 s", _met(p95 < 2000)
+    return "", ""

@@ -1,0 +1,143 @@
+"""Loading real files: the baseline, the parsing floor and `ogi load` on the same workbooks,
+`ogi load --jobs N`, the peak RSS of a load, and a no-op rerun over an unchanged inbox."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.measure import Measured, contender, ogi, per_second, run_measured
+from etl.synthetic import MANIFEST, generate
+from etl.synthetic.bodies import synthetic_bodies
+
+
+@dataclass(frozen=True, slots=True)
+class FileSet:
+    """A directory of generated workbooks: `bodies` bodies × `years`."""
+
+    directory: Path
+    bodies: int
+    years: tuple[int, ...]
+
+    @property
+    def files(self) -> int:
+        """How many workbooks it holds."""
+        return self.bodies * len(self.years)
+
+
+def generate_sets(
+    out: Path, sizes: list[int], years: tuple[int, ...], seed: int, jobs: int
+) -> tuple[dict[int, FileSet], dict[str, Any]]:
+    """The largest set generated once (reused when its manifest matches), and the smaller
+    ones as hard links to its first bodies' files: the same files, byte for byte."""
+    largest = max(sizes) // len(years)
+    everything = out / "inbox-all"
+    wanted = {"seed": seed, "bodies": largest, "years": list(years), "format": "xlsx"}
+    manifest = everything / MANIFEST
+    info: dict[str, Any] = {"bodies": largest, "years": list(years), "seed": seed}
+    known = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
+    if all(known.get(k) == v for k, v in wanted.items()) and not known.get("defects"):
+        info["generated"] = False  # same seed, same files: kept from an earlier run
+    else:
+        shutil.rmtree(everything, ignore_errors=True)
+        measured_from = time.perf_counter()
+        generate(everything, bodies=largest, years=years, seed=seed, jobs=jobs)
+        info["generated"] = True
+        info["generate_s"] = round(time.perf_counter() - measured_from, 1)
+    tree = synthetic_bodies(largest, seed)
+    sets = {}
+    for size in sizes:
+        bodies = size // len(years)
+        directory = out / "sets" / str(size)
+        shutil.rmtree(directory, ignore_errors=True)
+        for year in years:
+            (directory / str(year)).mkdir(parents=True)
+            for body in tree[:bodies]:
+                name = f"synthetic-{year}-{body.code}.xlsx"
+                os.link(everything / str(year) / name, directory / str(year) / name)
+        sets[size] = FileSet(directory, bodies, years)
+    return sets, info
+
+
+def fresh_warehouse(path: Path) -> str:
+    """A new, migrated SQLite warehouse at `path`; its URL."""
+    for old in path.parent.glob(path.name + "*"):
+        old.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{path}"
+    run_measured(ogi("--db", url, "db", "upgrade")).check()
+    return url
+
+
+def empty_directory(out: Path) -> Path:
+    """A directory with no files: what a command costs before its first file."""
+    empty = out / "empty"
+    shutil.rmtree(empty, ignore_errors=True)
+    empty.mkdir(parents=True)
+    return empty
+
+
+def measure_contenders(files: FileSet, out: Path) -> dict[str, Any]:
+    """Baseline and floor, each on the set and on an empty directory."""
+    empty = empty_directory(out)
+    database = out / "baseline.db"
+    database.unlink(missing_ok=True)
+    floor = run_measured(contender("floor", str(files.directory))).check()
+    floor_empty = run_measured(contender("floor", str(empty))).check()
+    baseline = run_measured(contender("baseline", str(files.directory), str(database))).check()
+    database.unlink(missing_ok=True)
+    baseline_empty = run_measured(contender("baseline", str(empty), str(database))).check()
+    database.unlink(missing_ok=True)
+    return {
+        "floor": _rate(files.files, floor, floor_empty),
+        "baseline": _rate(files.files, baseline, baseline_empty),
+    }
+
+
+def measure_load(files: FileSet, out: Path, name: str, *extra: str) -> dict[str, Any]:
+    """`ogi load [EXTRA] SET` into a fresh warehouse: rate, wall, start-up and peak RSS."""
+    url = fresh_warehouse(out / f"{name}.db")
+    startup = run_measured(ogi("--db", url, "load", str(empty_directory(out)))).check()
+    loaded = run_measured(ogi("--db", url, "load", *extra, str(files.directory))).check()
+    result = _rate(files.files, loaded, startup)
+    result["peak_rss_mb"] = round(loaded.max_rss_mb, 1)
+    result["summary"] = loaded.stdout.strip().splitlines()[-1]
+    result["database"] = url
+    return result
+
+
+def supports(command: list[str], option: str) -> bool:
+    """Whether `ogi ... --help` lists `option` (features other branches may not have yet)."""
+    shown = run_measured([*command, "--help"])
+    return shown.returncode == 0 and option in shown.stdout
+
+
+def measure_noop(files: FileSet, url: str, out: Path, mode: str) -> dict[str, Any]:
+    """A rerun over the loaded, unchanged set: `ogi run --inbox` where it exists, else (or
+    with mode `load`) `ogi load`, which skips every file by its content hash."""
+    use_run = mode == "run" or (mode == "auto" and supports(ogi("run"), "--inbox"))
+    command = ["run", "--inbox"] if use_run else ["load"]
+    startup = run_measured(ogi("--db", url, *command, str(empty_directory(out)))).check()
+    rerun = run_measured(ogi("--db", url, *command, str(files.directory))).check()
+    return {
+        "command": "ogi " + " ".join(command) + " DIR",
+        "files": files.files,
+        "wall_s": round(rerun.wall_s, 3),
+        "startup_s": round(startup.wall_s, 3),
+        "noop_s": round(rerun.wall_s - startup.wall_s, 3),
+        "summary": rerun.stdout.strip().splitlines()[-1],
+    }
+
+
+def _rate(files: int, run: Measured, empty: Measured) -> dict[str, Any]:
+    return {
+        "files": files,
+        "wall_s": round(run.wall_s, 3),
+        "startup_s": round(empty.wall_s, 3),
+        "files_per_s": round(per_second(files, run.wall_s, empty.wall_s), 2),
+    }

@@ -1,0 +1,120 @@
+"""Reading files and checking them without the warehouse, here or in worker processes.
+
+Reading a workbook and applying the rules that need no database (the measure catalogue, the
+consistency rules of one report) is most of a load's work and independent from file to file,
+so `ogi load --jobs N` does it in N worker processes while this process writes, one file at
+a time and in the order the files were given (see `etl.load`). What the workers hand back is a
+`PreparedFile`: the bytes read, their SHA-256, the extraction and its findings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from etl.checks import check_report
+from etl.fact_rows import Catalogue, fact_findings
+from etl.records import Extraction, Finding
+
+#: Reads a file into an extraction (`etl.load.read_extraction`; tests give a stand-in).
+Reader = Callable[[Path, str | None], Extraction]
+
+#: How many files each worker may have read ahead of the writer: enough to keep the workers
+#: busy while the writer commits, few enough that memory stays flat however many files.
+READ_AHEAD_PER_WORKER = 4
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedFile:
+    """A file read and checked without the warehouse.
+
+    `report_findings` holds, per report of the extraction, the findings of the catalogue and
+    of the one-report consistency rules; the reading findings are the extraction's own.
+    """
+
+    path: Path
+    content: bytes
+    digest: str
+    extraction: Extraction
+    report_findings: tuple[tuple[Finding, ...], ...]
+
+
+def digest_of(content: bytes) -> str:
+    """The SHA-256 a file is known by."""
+    return hashlib.sha256(content).hexdigest()
+
+
+def prepare_file(
+    path: Path, read: Reader, *, encoding: str | None = None, catalogue: Catalogue | None = None
+) -> PreparedFile:
+    """Read `path` with `read` and apply the checks that need no database."""
+    content = path.read_bytes()
+    extraction = read(path, encoding)
+    return PreparedFile(
+        path, content, digest_of(content), extraction, report_checks(extraction, catalogue)
+    )
+
+
+def report_checks(
+    extraction: Extraction, catalogue: Catalogue | None
+) -> tuple[tuple[Finding, ...], ...]:
+    """Per report: facts the warehouse cannot hold (given the catalogue), then the findings
+    of the consistency rules about one report."""
+    return tuple(
+        tuple(fact_findings(catalogue, report) if catalogue is not None else [])
+        + tuple(check_report(report))
+        for report in extraction.reports
+    )
+
+
+def prepare_files(
+    paths: Iterable[Path],
+    read: Reader,
+    *,
+    encoding: str | None = None,
+    catalogue: Catalogue | None = None,
+    jobs: int = 1,
+) -> Iterator[PreparedFile]:
+    """`prepare_file` for each path, in order; with `jobs` > 1 in that many worker processes,
+    reading at most `READ_AHEAD_PER_WORKER` files per worker ahead of the consumer."""
+    if jobs <= 1:
+        for path in paths:
+            yield prepare_file(path, read, encoding=encoding, catalogue=catalogue)
+        return
+    # fork: workers start at once and share the loaded code; they never touch the database
+    # connections they inherit (SQLAlchemy's rule for pools across fork).
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(read, encoding, catalogue)
+    ) as pool:
+        pending: deque[Future[PreparedFile]] = deque()
+        remaining = iter(paths)
+        for path in remaining:
+            pending.append(pool.submit(_prepare_in_worker, path))
+            if len(pending) >= jobs * READ_AHEAD_PER_WORKER:
+                break
+        while pending:
+            prepared = pending.popleft().result()
+            following = next(remaining, None)
+            if following is not None:
+                pending.append(pool.submit(_prepare_in_worker, following))
+            yield prepared
+
+
+_worker: tuple[Reader, str | None, Catalogue | None] | None = None
+
+
+def _start_worker(read: Reader, encoding: str | None, catalogue: Catalogue | None) -> None:
+    global _worker
+    _worker = (read, encoding, catalogue)
+
+
+def _prepare_in_worker(path: Path) -> PreparedFile:
+    assert _worker is not None, "worker not started"
+    read, encoding, catalogue = _worker
+    return prepare_file(path, read, encoding=encoding, catalogue=catalogue)

@@ -1,0 +1,121 @@
+"""`--jobs`: files read in worker processes, written by one, in order, with the same result."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import Engine, text
+
+import etl.load
+from etl.cli import main
+from etl.extract import read_file
+from etl.load import collect_files, load_paths
+from etl.synthetic import generate
+
+
+def _stored(engine: Engine) -> set[tuple[Any, ...]]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT agency, year, measure_code, dim1_code, dim2_code, value, source_file, "
+                "source_sheet, source_cell FROM rpt_figures_long"
+            )
+        )
+        return {(*r[:5], Decimal(str(r[5])).normalize(), *r[6:]) for r in rows}
+
+
+def _read(paths: list[Path]) -> set[tuple[Any, ...]]:
+    """What the reader finds in the files, as the view would show it."""
+    found = set()
+    for path in paths:
+        for report in read_file(path).reports:
+            for f in report.facts:
+                dims = [value for _name, value in f.dims] + [None, None]
+                found.add(
+                    (
+                        report.header.agency_name,
+                        report.header.year,
+                        f.measure_code,
+                        *dims[:2],
+                        f.value.value.normalize(),
+                        path.name,
+                        f.location.sheet,
+                        f.location.cell,
+                    )
+                )
+    return found
+
+
+def test_jobs_write_every_file_in_order_with_what_was_read(engine: Engine, tmp_path: Path) -> None:
+    written = generate(tmp_path / "inbox", bodies=15, years=[2016, 2017], seed=3, defect_rate=0.3)
+    manifest = json.loads(written.manifest.read_text(encoding="utf-8"))
+    errors = {d["file"] for d in manifest["defects"] if d["severity"] == "error"}
+    files = collect_files([written.directory])
+
+    summary = load_paths(engine, [written.directory], jobs=2)
+
+    assert [r.path for r in summary.files] == files
+    assert [r.outcome for r in summary.files] == [
+        "rejected" if p.name in errors else "loaded" for p in files
+    ]
+    assert {(r.path.name, f.rule_code) for r in summary.files for f in r.findings} == {
+        (d["file"], d["rule_code"]) for d in manifest["defects"]
+    }
+    figures = {row for row in _read([p for p in files if p.name not in errors])}
+    township_rows = {row for row in figures if row[2] == "rights.items_by_township"}
+    assert len(figures) == summary.figures_written
+    # The view names a township by its name (dim1_code is its agency id): compare the rest.
+    stored = _stored(engine)
+    assert {r for r in stored if r[2] != "rights.items_by_township"} == figures - township_rows
+    assert len(stored) == len(figures)
+
+
+def test_a_rerun_with_jobs_reads_no_file(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written = generate(tmp_path / "inbox", bodies=6, years=[2017], seed=3)
+    load_paths(engine, [written.directory], jobs=2)
+    handed_to_workers: list[list[Path]] = []
+    prepare = etl.load.prepare_files
+
+    def spy(paths: list[Path], *args: Any, **kwargs: Any) -> Any:
+        handed_to_workers.append(list(paths))
+        return prepare(paths, *args, **kwargs)
+
+    monkeypatch.setattr(etl.load, "prepare_files", spy)
+    again = load_paths(engine, [written.directory], jobs=2)
+
+    assert (again.unchanged, again.loaded, again.figures_written) == (6, 0, 0)
+    assert handed_to_workers == [[]]
+
+
+def test_the_same_content_twice_in_one_run_loads_once(engine: Engine, tmp_path: Path) -> None:
+    written = generate(tmp_path / "inbox", bodies=2, years=[2017], seed=3)
+    first = written.files[1]
+    shutil.copy(first, first.with_name("synthetic-2017-p01-copy.xlsx"))
+
+    summary = load_paths(engine, [written.directory], jobs=2)
+
+    assert [(r.path.name, r.outcome) for r in summary.files] == [
+        ("synthetic-2017-p01-copy.xlsx", "loaded"),
+        ("synthetic-2017-p01.xlsx", "unchanged"),
+        ("synthetic-2017-province.xlsx", "loaded"),
+    ]
+
+
+def test_ogi_load_jobs(db_env: str, tmp_path: Path) -> None:
+    written = generate(tmp_path / "inbox", bodies=4, years=[2016], seed=3)
+    result = CliRunner().invoke(main, ["load", "--jobs", "2", str(written.directory)])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "run 1 succeeded: 4 loaded, 0 unchanged, 0 rejected; 393 figures written\n"
+    )
+    bad = CliRunner().invoke(main, ["load", "--jobs", "0", str(written.directory)])
+    assert bad.exit_code == 2
+    assert "0 is not in the range x>=1" in bad.output
