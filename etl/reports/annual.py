@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, text
 
-from etl.db import connect
+from etl.db import read
 from etl.reports.agencies import find_agency
 from etl.reports.annual_tables import AnnualTable, standard_tables
 from etl.reports.errors import ReportNotLoaded
@@ -127,7 +127,7 @@ FROM rpt_year_over_year WHERE agency_id = :agency_id AND year = :year"""
 
 def build_annual(engine: Engine, agency: str, year: int) -> AnnualReport:
     """The annual report of body `agency` (name or `parent/name`) for `year`."""
-    with connect(engine) as connection:
+    with read(engine) as connection:
         body = find_agency(connection, agency)
         reports = {
             r.year: r

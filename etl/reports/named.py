@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Engine, bindparam, text
 
-from etl.db import connect
+from etl.db import read
 from etl.reports.agencies import find_agency
 from etl.reports.errors import InvalidFilter, UnknownReport
 from etl.reports.result import ReportTable, plain_rows
@@ -51,7 +51,7 @@ def run_report(
     params: dict[str, object] = {}
     if (agencies or years) and "year" not in columns:
         raise InvalidFilter(f"report {name!r} is not by body and year: drop --agency and --year")
-    with connect(engine) as connection:
+    with read(engine) as connection:
         if agencies:
             params["agency_ids"] = [find_agency(connection, a).agency_id for a in agencies]
             where.append("agency_id IN :agency_ids")
