@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
+from etl.db import table_of
 from etl.records import ReportHeader
 from models.agencies import Agency
 from models.base import utc_now
@@ -93,23 +94,14 @@ def ensure_townships(
 
 
 def _find_by_name(connection: Connection, name: str) -> int | None:
-    rows = connection.execute(
-        select(Agency.agency_id, Agency.parent_agency_id)
-        .where(Agency.name == name)
-        .order_by(Agency.parent_agency_id.is_not(None), Agency.agency_id)
-    ).all()
+    rows = connection.execute(_BY_NAME, {"name": name}).all()
     return rows[0].agency_id if rows else None
 
 
 def _find_child(connection: Connection, parent_id: int | None, name: str) -> int | None:
-    parent = (
-        Agency.parent_agency_id.is_(None)
-        if parent_id is None
-        else Agency.parent_agency_id == parent_id
-    )
-    return connection.execute(
-        select(Agency.agency_id).where(parent, Agency.name == name)
-    ).scalar_one_or_none()
+    if parent_id is None:
+        return connection.execute(_TOP_LEVEL, {"name": name}).scalar_one_or_none()
+    return connection.execute(_CHILD, {"parent_id": parent_id, "name": name}).scalar_one_or_none()
 
 
 def _create(
@@ -121,14 +113,28 @@ def _create(
 ) -> int:
     return int(
         connection.execute(
-            insert(Agency)
-            .values(
-                name=name,
-                level_code=level_code,
-                parent_agency_id=parent_id,
-                division_code=division_code,
-                created_at=utc_now(),
-            )
-            .returning(Agency.agency_id)
+            _INSERT,
+            {
+                "name": name,
+                "level_code": level_code,
+                "parent_agency_id": parent_id,
+                "division_code": division_code,
+                "created_at": utc_now(),
+            },
         ).scalar_one()
     )
+
+
+# Built once: the loader runs them for every report.
+_BY_NAME = (
+    select(Agency.agency_id, Agency.parent_agency_id)
+    .where(Agency.name == bindparam("name"))
+    .order_by(Agency.parent_agency_id.is_not(None), Agency.agency_id)
+)
+_TOP_LEVEL = select(Agency.agency_id).where(
+    Agency.parent_agency_id.is_(None), Agency.name == bindparam("name")
+)
+_CHILD = select(Agency.agency_id).where(
+    Agency.parent_agency_id == bindparam("parent_id"), Agency.name == bindparam("name")
+)
+_INSERT = insert(table_of(Agency)).returning(Agency.agency_id)

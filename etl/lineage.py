@@ -15,9 +15,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
-from etl.db import connect
+from etl.db import connect, table_of
 from etl.records import Finding
 from models.base import utc_now
 from models.lineage import EtlRun, RunFile, SourceFile, ValidationFinding
@@ -113,9 +113,7 @@ def finish_run(
 
 def find_source_file(connection: Connection, sha256: str) -> SourceFileRow | None:
     """The file with this content, if the warehouse has seen it."""
-    row = connection.execute(
-        select(SourceFile.source_file_id, SourceFile.status).where(SourceFile.sha256 == sha256)
-    ).first()
+    row = connection.execute(_BY_SHA256, {"sha256": sha256}).first()
     return None if row is None else SourceFileRow(row.source_file_id, row.status)
 
 
@@ -144,8 +142,13 @@ def save_source_file(
     report_year: int | None = None,
     agency_name: str | None = None,
     error: str | None = None,
+    known: SourceFileRow | Literal["look up"] | None = "look up",
 ) -> int:
-    """Insert the file, or update the one with the same content (seen again); return its id."""
+    """Insert the file, or update the one with the same content (seen again); return its id.
+
+    `known` is what `find_source_file` found for `sha256` in this transaction, when the caller
+    has just asked (the loader does), so as not to ask again.
+    """
     values = {
         "file_name": path.name,
         "original_path": str(path),
@@ -157,7 +160,8 @@ def save_source_file(
         "error": error,
         "last_seen_at": utc_now(),
     }
-    known = find_source_file(connection, sha256)
+    if known == "look up":
+        known = find_source_file(connection, sha256)
     if known is not None:
         connection.execute(
             update(SourceFile)
@@ -167,11 +171,20 @@ def save_source_file(
         return known.source_file_id
     return int(
         connection.execute(
-            insert(SourceFile)
-            .values(sha256=sha256, content=content, first_seen_at=values["last_seen_at"], **values)
-            .returning(SourceFile.source_file_id)
+            _INSERT_SOURCE_FILE,
+            {"sha256": sha256, "content": content, "first_seen_at": values["last_seen_at"]}
+            | values,
         ).scalar_one()
     )
+
+
+# Statements built once: the loader runs them for every file, and building an ORM statement
+# with .values() costs more than executing it.
+_INSERT_SOURCE_FILE = insert(table_of(SourceFile)).returning(SourceFile.source_file_id)
+_INSERT_RUN_FILE = insert(table_of(RunFile)).returning(RunFile.run_file_id)
+_BY_SHA256 = select(SourceFile.source_file_id, SourceFile.status).where(
+    SourceFile.sha256 == bindparam("sha256")
+)
 
 
 def touch_source_file(connection: Connection, source_file_id: int) -> None:
@@ -217,25 +230,24 @@ def record_file(
     )
     run_file_id = int(
         connection.execute(
-            insert(RunFile)
-            .values(
-                run_id=run_id,
-                source_file_id=source_file_id,
-                path=str(path),
-                outcome=outcome,
-                report_id=report_ids[0] if report_ids else None,
-                figures_written=figures_written,
-                error_count=result.error_count,
-                warning_count=result.warning_count,
-                message=message,
-                finished_at=utc_now(),
-            )
-            .returning(RunFile.run_file_id)
+            _INSERT_RUN_FILE,
+            {
+                "run_id": run_id,
+                "source_file_id": source_file_id,
+                "path": str(path),
+                "outcome": outcome,
+                "report_id": report_ids[0] if report_ids else None,
+                "figures_written": figures_written,
+                "error_count": result.error_count,
+                "warning_count": result.warning_count,
+                "message": message,
+                "finished_at": utc_now(),
+            },
         ).scalar_one()
     )
     if findings:
         connection.execute(
-            insert(ValidationFinding),
+            insert(table_of(ValidationFinding)),
             [
                 {
                     "run_file_id": run_file_id,

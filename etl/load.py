@@ -14,6 +14,7 @@ from contextlib import suppress
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy import Connection, Engine, insert
 from sqlalchemy.exc import DataError, IntegrityError
@@ -307,7 +308,7 @@ def load_prepared(
                     return _unchanged(connection, run_id, prepared.path, prepared.digest, known)
                 kept = known.status
             findings = _findings(prepared.extraction, prepared.report_findings, connection)
-            return _write(connection, run_id, prepared, findings, catalogue, kept)
+            return _write(connection, run_id, prepared, findings, catalogue, kept, known)
     except (IntegrityError, DataError) as exc:
         # The database refused a figure the rules let through; nothing of it was written.
         refusal = finding(
@@ -343,10 +344,13 @@ def _write(
     findings: list[Finding],
     catalogue: Catalogue,
     rejected_status: SourceStatus = "rejected",
+    known: SourceFileRow | Literal["look up"] | None = "look up",
 ) -> FileResult:
+    """Write the file's reports, or reject it; `known` is its `source_files` row as
+    `find_source_file` found it in this transaction."""
     extraction = prepared.extraction
     if any(f.severity == "error" for f in findings) or extraction.file_format is None:
-        return _reject(connection, run_id, prepared, findings, rejected_status)
+        return _reject(connection, run_id, prepared, findings, rejected_status, known)
     first = extraction.reports[0].header
     source_file_id = save_source_file(
         connection,
@@ -357,6 +361,7 @@ def _write(
         status="loaded",
         report_year=first.year,
         agency_name=first.agency_name,
+        known=known,
     )
     report_ids = []
     written = 0
@@ -390,6 +395,7 @@ def _reject(
     prepared: PreparedFile,
     findings: list[Finding],
     status: SourceStatus = "rejected",
+    known: SourceFileRow | Literal["look up"] | None = "look up",
 ) -> FileResult:
     """Record a file that writes no figures; `status` keeps a reloaded file's earlier status
     (its figures stay)."""
@@ -411,6 +417,7 @@ def _reject(
             report_year=None if first is None else first.year,
             agency_name=None if first is None else first.agency_name,
             error=message,
+            known=known,
         )
     return record_file(
         connection,

@@ -7,8 +7,9 @@ version per body and year.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
 
+from etl.db import table_of
 from etl.lineage import set_source_status
 from etl.records import ReportHeader
 from models.agencies import Report
@@ -24,10 +25,10 @@ def add_report_version(
 ) -> int:
     """Add the next version of the body's report for the year, superseding the current one."""
     now = utc_now()
-    same = (Report.agency_id == agency_id, Report.year == header.year)
-    current = connection.execute(
-        select(Report.report_id, Report.source_file_id).where(*same, Report.is_current.is_(True))
-    ).first()
+    versions = connection.execute(
+        _VERSIONS, {"agency_id": agency_id, "year": header.year}
+    ).all()  # one query for both the current version and the last number
+    current = next((v for v in versions if v.is_current), None)
     if current is not None:
         connection.execute(
             update(Report)
@@ -41,24 +42,30 @@ def add_report_version(
         ).scalar_one()
         if not still_current and current.source_file_id != source_file_id:
             set_source_status(connection, current.source_file_id, "superseded")
-    last = connection.execute(select(func.max(Report.version)).where(*same)).scalar_one()
+    last = max((v.version for v in versions), default=0)
     return int(
         connection.execute(
-            insert(Report)
-            .values(
-                agency_id=agency_id,
-                year=header.year,
-                regime_code=header.regime_code,
-                published_on=header.published_on,
-                version=(last or 0) + 1,
-                is_current=True,
-                source_file_id=source_file_id,
-                run_id=run_id,
-                loaded_at=now,
-            )
-            .returning(Report.report_id)
+            _INSERT_REPORT,
+            {
+                "agency_id": agency_id,
+                "year": header.year,
+                "regime_code": header.regime_code,
+                "published_on": header.published_on,
+                "version": last + 1,
+                "is_current": True,
+                "source_file_id": source_file_id,
+                "run_id": run_id,
+                "loaded_at": now,
+            },
         ).scalar_one()
     )
+
+
+# Built once: the loader runs them for every report.
+_VERSIONS = select(
+    Report.report_id, Report.source_file_id, Report.version, Report.is_current
+).where(Report.agency_id == bindparam("agency_id"), Report.year == bindparam("year"))
+_INSERT_REPORT = insert(table_of(Report)).returning(Report.report_id)
 
 
 def reports_from_file(connection: Connection, source_file_id: int) -> list[int]:
