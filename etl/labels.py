@@ -20,6 +20,8 @@ _PARENTHETICAL = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+\.|\([一二三四五六七八九十\d]+\)|\d+\.|其中:?)+"
 )
+#: Most texts an index remembers the answer for (a file's labels repeat across files).
+_MEMO_SIZE = 16384
 
 
 def normalise_label(text: object) -> str:
@@ -67,9 +69,21 @@ class LabelIndex(Generic[T]):
                 if value not in bucket:
                     bucket.append(value)
         self._index = {key: values[0] for key, values in found.items() if len(values) == 1}
+        # An index lives as long as its layout section: every file asks it the same labels.
+        self._found: dict[str, T | None] = {}
 
     def find(self, text: object) -> T | None:
         """The entry whose label matches `text` by the strictest key that identifies one."""
+        if isinstance(text, str):
+            if text in self._found:
+                return self._found[text]
+            if len(self._found) >= _MEMO_SIZE:
+                self._found.clear()
+            found = self._found[text] = self._lookup(text)
+            return found
+        return self._lookup(text)
+
+    def _lookup(self, text: object) -> T | None:
         for key in label_keys(text):
             if key in self._index:
                 return self._index[key]

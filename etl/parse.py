@@ -14,6 +14,7 @@ import re
 import unicodedata
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Literal
 
 from etl.records import ParsedValue, Qualifier
@@ -67,6 +68,7 @@ class ValueParseError(ValueError):
 MAX_MAGNITUDE = Decimal(10) ** 14
 
 
+@lru_cache(maxsize=1024)
 def describe_expected(value_kind: ValueKind, unit: str | None = None) -> str:
     """How a message names what a cell of this kind should hold: "a whole number of 条"."""
     if value_kind == "count":

@@ -11,6 +11,7 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
@@ -115,23 +116,86 @@ def uncached_formulas(path: Path) -> dict[tuple[str, str], str]:
     Only called after `sniff_file` accepted the zip's sizes. A shared formula's dependent cells
     have no text of their own and are shown as "(shared formula)".
     """
-    found: dict[tuple[str, str], str] = {}
-    with zipfile.ZipFile(path) as archive:
-        for sheet, part in _sheet_parts(archive).items():
-            xml = archive.read(part)
-            if b"f>" not in xml or not _FORMULA_TAG.search(xml):
-                continue  # most sheets hold no formula: no need to parse their XML
-            with io.BytesIO(xml) as stream:
-                for _event, element in ElementTree.iterparse(stream):
-                    if element.tag != f"{_MAIN}c":
-                        continue
-                    formula = element.find(f"{_MAIN}f")
-                    value = element.find(f"{_MAIN}v")
-                    empty = value is None or (not value.text and element.get("t") != "str")
-                    if formula is not None and empty:
-                        text = f"={formula.text}" if formula.text else "(shared formula)"
-                        found[(sheet, element.get("r", "?"))] = text
-                    element.clear()
+    with FormulaScan(path) as scan:
+        return {
+            (sheet, cell): f for sheet in scan.sheets() for cell, f in scan.sheet(sheet).items()
+        }
+
+
+class FormulaScan:
+    """`uncached_formulas` one sheet at a time, each read when first asked for: a reader asks
+    only about a blank cell where a figure belongs, so most sheets' XML is never parsed."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._archive: zipfile.ZipFile | None = None
+        self._parts: dict[str, str] | None = None
+        self._found: dict[str, dict[str, str]] = {}
+
+    def __enter__(self) -> FormulaScan:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._archive is not None:
+            self._archive.close()
+            self._archive = None
+
+    def sheets(self) -> list[str]:
+        """The names of the sheets whose XML was found."""
+        return list(self._sheet_parts())
+
+    def sheet(self, name: str) -> dict[str, str]:
+        """The sheet's formula cells without a saved value: cell name → formula."""
+        if name not in self._found:
+            part = self._sheet_parts().get(name)
+            self._found[name] = {} if part is None else _uncached_in(self._open().read(part))
+        return self._found[name]
+
+    def lazy(self, name: str) -> Mapping[str, str]:
+        """`sheet(name)` as a mapping read on first use."""
+        return _LazySheet(self, name)
+
+    def _open(self) -> zipfile.ZipFile:
+        if self._archive is None:
+            self._archive = zipfile.ZipFile(self._path)
+        return self._archive
+
+    def _sheet_parts(self) -> dict[str, str]:
+        if self._parts is None:
+            self._parts = _sheet_parts(self._open())
+        return self._parts
+
+
+class _LazySheet(Mapping[str, str]):
+    def __init__(self, scan: FormulaScan, name: str) -> None:
+        self._scan = scan
+        self._name = name
+
+    def __getitem__(self, cell: str) -> str:
+        return self._scan.sheet(self._name)[cell]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._scan.sheet(self._name))
+
+    def __len__(self) -> int:
+        return len(self._scan.sheet(self._name))
+
+
+def _uncached_in(xml: bytes) -> dict[str, str]:
+    found: dict[str, str] = {}
+    if b"f>" not in xml or not _FORMULA_TAG.search(xml):
+        return found  # most sheets hold no formula: no need to parse their XML
+    with io.BytesIO(xml) as stream:
+        for _event, element in ElementTree.iterparse(stream):
+            if element.tag != f"{_MAIN}c":
+                continue
+            formula = element.find(f"{_MAIN}f")
+            value = element.find(f"{_MAIN}v")
+            empty = value is None or (not value.text and element.get("t") != "str")
+            if formula is not None and empty:
+                text = f"={formula.text}" if formula.text else "(shared formula)"
+                found[element.get("r", "?")] = text
+            element.clear()
     return found
 
 
@@ -140,11 +204,12 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_PKG_REL}Relationship")}
+    present = set(archive.namelist())
     parts: dict[str, str] = {}
     for sheet in workbook.iter(f"{_MAIN}sheet"):
         target = targets.get(sheet.get(f"{_REL}id"), "")
         part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-        if part in archive.namelist():
+        if part in present:
             parts[sheet.get("name", "")] = part
     return parts
 

@@ -24,6 +24,8 @@ Sourced = tuple[object, Location]
 
 _LEVEL_BY_NAME = {normalise_label(v): k for k, v in LEVELS.items()} | {k: k for k in LEVELS}
 _REGIME_BY_NAME = {normalise_label(v[0]): k for k, v in REGIMES.items()} | {k: k for k in REGIMES}
+_FIELDS_BY_CODE = {f.code: f for f in HEADER_FIELDS}
+_FIELDS_BY_LABEL = LabelIndex((label, f) for f in HEADER_FIELDS for label in f.labels)
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+[\d:]+)?")
 
 
@@ -39,9 +41,7 @@ class HeaderResult:
 
 def read_header_sheet(data: SheetData) -> tuple[dict[str, Sourced], list[Finding]]:
     """The fields of a 基本信息 sheet by code, with their cells; duplicated fields are findings."""
-    by_code = {f.code: f for f in HEADER_FIELDS}
-    index = LabelIndex((label, f) for f in HEADER_FIELDS for label in f.labels)
-    rows = map_rows(data, by_code, index)
+    rows = map_rows(data, _FIELDS_BY_CODE, _FIELDS_BY_LABEL)
     values: dict[str, Sourced] = {}
     findings: list[Finding] = []
     for r, target in sorted(rows.targets.items()):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 from etl.labels import LabelIndex, normalise_label
@@ -43,6 +44,7 @@ def is_blank(value: object) -> bool:
     return text_of(value) == ""
 
 
+@lru_cache(maxsize=65536)
 def cell_name(r: int, c: int) -> str:
     """The A1 name of the zero-based cell (r, c): (4, 2) is C5."""
     letters = ""
@@ -95,10 +97,11 @@ class SheetData:
 
 def map_rows(data: SheetData, by_code: Mapping[str, T], by_label: LabelIndex[T]) -> RowMap[T]:
     """Find the code, label, value and unit columns and the target of every known row."""
-    code_col = _best_column(data, lambda v: isinstance(v, str) and v.strip() in by_code)
-    label_col = _best_column(
-        data, lambda v: isinstance(v, str) and by_label.find(v) is not None, skip=code_col
-    )
+    code_counts, label_counts = _column_counts(data, by_code, by_label)
+    code_col = _best_column(code_counts)
+    if code_col is not None:
+        label_counts[code_col] = 0  # the codes are not the labels
+    label_col = _best_column(label_counts)
     if label_col is None:
         label_col = 0 if code_col is None else code_col + 1
     header_row, value_col, unit_col = _header(data, {code_col, label_col})
@@ -120,14 +123,28 @@ def map_rows(data: SheetData, by_code: Mapping[str, T], by_label: LabelIndex[T])
     return found
 
 
-def _best_column(data: SheetData, matches: object, skip: int | None = None) -> int | None:
-    counts = [0] * data.width
+def _column_counts(
+    data: SheetData, by_code: Mapping[str, T], by_label: LabelIndex[T]
+) -> tuple[list[int], list[int]]:
+    """How many cells of each column are known codes, and how many are known labels."""
+    codes = [0] * data.width
+    labels = [0] * data.width
+    find = by_label.find
     for row in data.rows:
         for c, value in enumerate(row):
-            if c != skip and matches(value):  # type: ignore[operator]
-                counts[c] += 1
-    best = max(range(len(counts)), key=lambda c: (counts[c], -c), default=None)
-    return best if best is not None and counts[best] > 0 else None
+            if not isinstance(value, str) or not value:
+                continue  # numbers and blanks are neither codes nor labels
+            if value.strip() in by_code:
+                codes[c] += 1
+            if find(value) is not None:
+                labels[c] += 1
+    return codes, labels
+
+
+def _best_column(counts: list[int]) -> int | None:
+    """The column with the most matches (the leftmost of equals), None when none matched."""
+    most = max(counts, default=0)
+    return counts.index(most) if most > 0 else None
 
 
 def _header(data: SheetData, skip: set[int | None]) -> tuple[int, int | None, int | None]:

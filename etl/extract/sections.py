@@ -45,6 +45,37 @@ class _GridTitle:
 Target = Item | Heading | RepeatingList | _GridRowTarget | _GridTitle
 
 
+_Plan = tuple[dict[str, Target], LabelIndex[Target], dict[str, Item]]
+#: Each section's rows by code and by label, built once: id(section) → (section, plan).
+_PLANS: dict[int, tuple[Section, _Plan]] = {}
+
+
+def _plan(section: Section) -> _Plan:
+    """The section's targets by code, by label, and its items by code (built once)."""
+    cached = _PLANS.get(id(section))
+    if cached is not None and cached[0] is section:
+        return cached[1]
+    by_code: dict[str, Target] = {}
+    labels: list[tuple[str, Target]] = []
+    for part in section.parts:
+        if isinstance(part, Item | RepeatingList):
+            by_code[part.code] = part
+            labels += [(label, part) for label in part.labels]
+        elif isinstance(part, Heading):
+            labels.append((part.label, part))
+        else:
+            labels.append((part.label, _GridTitle(part)))
+            for row in part.rows:
+                by_code[row.code] = _GridRowTarget(part, row)
+                labels += [(label, _GridRowTarget(part, row)) for label in row.labels]
+    items = {code: t for code, t in by_code.items() if isinstance(t, Item)}
+    plan = (by_code, LabelIndex(labels), items)
+    if len(_PLANS) >= 256:
+        _PLANS.clear()  # sections made on the fly (tests): keep the cache small
+    _PLANS[id(section)] = (section, plan)
+    return plan
+
+
 @dataclass(slots=True)
 class SectionReader:
     """Reads one sheet against one section of a layout; facts and findings accumulate."""
@@ -60,21 +91,8 @@ class SectionReader:
 
     def read(self) -> None:
         """Read every row of the sheet, then check that required cells were filled."""
-        by_code: dict[str, Target] = {}
-        labels: list[tuple[str, Target]] = []
-        for part in self.section.parts:
-            if isinstance(part, Item | RepeatingList):
-                by_code[part.code] = part
-                labels += [(label, part) for label in part.labels]
-            elif isinstance(part, Heading):
-                labels.append((part.label, part))
-            else:
-                labels.append((part.label, _GridTitle(part)))
-                for row in part.rows:
-                    by_code[row.code] = _GridRowTarget(part, row)
-                    labels += [(label, _GridRowTarget(part, row)) for label in row.labels]
-        self._items = {code: t for code, t in by_code.items() if isinstance(t, Item)}
-        rows = map_rows(self.data, by_code, LabelIndex(labels))
+        by_code, labels, self._items = _plan(self.section)
+        rows = map_rows(self.data, by_code, labels)
         columns, consumed = self._grid_columns(rows)
         self._walk(rows, columns, consumed)
         self._check_required()
@@ -263,10 +281,14 @@ class SectionReader:
 
     def _value(self, item: Item, r: int, c: int, unit: str | None) -> None:
         raw = self.data.cell(r, c)
-        where = self.data.where(r, c)
-        self._seen.setdefault(f"cell:{item.code}", where)
-        if is_blank(raw) and cell_name(r, c) in self.data.uncached:
-            formula = self.data.uncached[cell_name(r, c)]
+        key = f"cell:{item.code}"
+        if key not in self._seen:
+            self._seen[key] = self.data.where(r, c)
+        if is_blank(raw):  # unknown, unless it is a formula saved without its value
+            formula = self.data.uncached.get(cell_name(r, c))
+            if formula is None:
+                return
+            where = self.data.where(r, c)
             self._finding(
                 "cell.formula_uncached",
                 where,
@@ -277,6 +299,7 @@ class SectionReader:
             )
             self._flagged.add(item.code)
             return
+        where = self.data.where(r, c)
         try:
             parsed = parse_value(raw, value_kind=item.value_kind, unit=unit)
         except ValueParseError as error:

@@ -13,7 +13,7 @@ from typing import cast
 from python_calamine import CalamineError, CalamineWorkbook
 
 from etl import rules
-from etl.extract.files import MAX_SHEET_CELLS, uncached_formulas
+from etl.extract.files import MAX_SHEET_CELLS, FormulaScan
 from etl.extract.header import parse_header, read_header_sheet
 from etl.extract.longformat import LongReader, find_long_header
 from etl.extract.rows import Rows, SheetData
@@ -33,8 +33,8 @@ def read_workbook(path: Path, extraction: Extraction) -> None:
     file = path.name
     try:
         book = CalamineWorkbook.from_path(str(path))
-        uncached = uncached_formulas(path) if extraction.file_format == "xlsx" else {}
-        _read_book(book, file, uncached, extraction)
+        with FormulaScan(path) as scan:
+            _read_book(book, file, scan if extraction.file_format == "xlsx" else None, extraction)
     except CalamineError as exc:
         what = extraction.file_format or "spreadsheet"
         found = f"a damaged file ({type(exc).__name__}: {exc})"
@@ -64,20 +64,21 @@ def read_workbook(path: Path, extraction: Extraction) -> None:
 def _read_book(
     book: CalamineWorkbook,
     file: str,
-    uncached: dict[tuple[str, str], str],
+    formulas: FormulaScan | None,
     extraction: Extraction,
 ) -> None:
     names = list(book.sheet_names)
+    sheets = _SheetNames(names)
 
     def load(name: str) -> SheetData:
         sheet = book.get_sheet_by_name(name)
         cells = sheet.total_height * sheet.total_width
         if cells > MAX_SHEET_CELLS:
             raise _SheetTooLarge(name, cells)
-        formulas = {cell: f for (s, cell), f in uncached.items() if s == name}
-        return SheetData(file, name, cast(Rows, sheet.to_python(skip_empty_area=False)), formulas)
+        uncached = formulas.lazy(name) if formulas is not None else {}
+        return SheetData(file, name, cast(Rows, sheet.to_python(skip_empty_area=False)), uncached)
 
-    header_name = _match(names, [HEADER_SHEET])
+    header_name = sheets.match(HEADER_SHEET)
     if header_name is None:
         for name in names:
             data = load(name)
@@ -94,12 +95,12 @@ def _read_book(
     values, findings = read_header_sheet(header_data)
     result = parse_header(values, header_data.where())
     extraction.findings += findings + result.findings
-    layout = _choose_layout(file, names, result.regime_code, values, extraction)
+    layout = _choose_layout(file, sheets, result.regime_code, values, extraction)
     if layout is None:
         return
     facts: list[Fact] = []
     for section in layout.sections:
-        sheet_name = _match(names, [section.sheet, section.title])
+        sheet_name = sheets.match(section.sheet, section.title)
         if sheet_name is None:
             if section.required:
                 extraction.findings.append(missing_sheet(file, section, names))
@@ -114,7 +115,7 @@ def _read_book(
 
 def _choose_layout(
     file: str,
-    names: list[str],
+    sheets: _SheetNames,
     regime: str | None,
     values: dict[str, tuple[object, Location]],
     extraction: Extraction,
@@ -124,8 +125,8 @@ def _choose_layout(
     by_sheets = max(
         registered_layouts(),
         key=lambda layout: (
-            _overlap(names, layout),
-            _overlap(names, layout) / max(len(layout.sections), 1),
+            sheets.overlap(layout),
+            sheets.overlap(layout) / max(len(layout.sections), 1),
         ),
     )
     where = values.get("header.regime", ("", Location(file, HEADER_SHEET)))[1]
@@ -142,7 +143,7 @@ def _choose_layout(
             rules.finding("header.regime_mismatch", where, message, found=found, expected=expected)
         )
         return by_sheets
-    if by_sheets is not layout and _overlap(names, by_sheets) > _overlap(names, layout):
+    if by_sheets is not layout and sheets.overlap(by_sheets) > sheets.overlap(layout):
         found = f"the sheets of the {by_sheets.regime_code} layout"
         expected = f"the sheets of the {regime} layout"
         extraction.findings.append(
@@ -157,15 +158,20 @@ def _choose_layout(
     return layout
 
 
-def _overlap(names: list[str], layout: Layout) -> int:
-    return sum(_match(names, [s.sheet]) is not None for s in layout.sections)
+class _SheetNames:
+    """A workbook's sheet names, looked up by a layout's names (after normalising)."""
 
+    def __init__(self, names: list[str]) -> None:
+        self._index = LabelIndex((name, name) for name in names)
 
-def _match(names: list[str], wanted: list[str]) -> str | None:
-    """The sheet among `names` whose name matches one of `wanted` (after normalising)."""
-    index = LabelIndex((name, name) for name in names)
-    for label in wanted:
-        found = index.find(label)
-        if found is not None:
-            return found
-    return None
+    def match(self, *wanted: str) -> str | None:
+        """The sheet whose name matches one of `wanted`, the first that does."""
+        for label in wanted:
+            found = self._index.find(label)
+            if found is not None:
+                return found
+        return None
+
+    def overlap(self, layout: Layout) -> int:
+        """How many of the layout's sheets the workbook has."""
+        return sum(self.match(s.sheet) is not None for s in layout.sections)
