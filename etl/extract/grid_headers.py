@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from etl import rules
+from etl.extract.memo import once
 from etl.extract.rows import RowMap, SheetData, is_blank, text_of
 from etl.labels import LabelIndex, label_keys
 from etl.layouts import Grid, GridColumn
@@ -25,8 +26,12 @@ def find_grid_columns(
 ) -> tuple[dict[str, int], list[int]]:
     """The grid's columns by code → index, and the header rows (the band above row `first`,
     up to the previous recognised row) they were found in; unknown header labels are findings."""
-    by_label = LabelIndex((label, col) for col in grid.columns for label in col.labels)
-    by_code = {col.code: col for col in grid.columns}
+    by_label = once(
+        grid,
+        "columns by label",
+        lambda: LabelIndex((lb, c) for c in grid.columns for lb in c.labels),
+    )
+    by_code = once(grid, "columns by code", lambda: {col.code: col for col in grid.columns})
     codes: dict[str, int] = {}
     labels: dict[str, int] = {}
     band: list[int] = []
@@ -55,12 +60,7 @@ def _composite_headers(
     wanted = [c for c in grid.value_columns if c.code not in codes and c.code not in labels]
     if not wanted:
         return
-    index = LabelIndex(
-        ("".join(path[k:]), col)
-        for col in grid.columns
-        for path in [(*col.groups, label) for label in col.labels]
-        for k in range(len(path))
-    )
+    index = once(grid, "columns by header path", lambda: _path_index(grid))
     header = [r for r in band if not any(text_of(v) in codes for v in data.rows[r])]
     paths: dict[int, list[str]] = {}
     for depth, r in enumerate(header):
@@ -84,6 +84,15 @@ def _composite_headers(
                 if column in wanted and column.code not in labels:
                     labels[column.code] = c
                 break
+
+
+def _path_index(grid: Grid) -> LabelIndex[GridColumn]:
+    return LabelIndex(
+        ("".join(path[k:]), col)
+        for col in grid.columns
+        for path in [(*col.groups, label) for label in col.labels]
+        for k in range(len(path))
+    )
 
 
 def _header_row(
@@ -128,6 +137,10 @@ def _header_row(
 def _heading_keys(grid: Grid) -> set[str]:
     """Header texts that are not an unknown column: group headings, and column labels that
     several columns share (told apart by their groups)."""
+    return once(grid, "heading keys", lambda: _build_heading_keys(grid))
+
+
+def _build_heading_keys(grid: Grid) -> set[str]:
     keys = {"项目", "代码", "单位"}
     texts = [*grid.headings, *(grid.corner or "",)]
     for column in grid.columns:

@@ -127,8 +127,9 @@ def _column_counts(
     data: SheetData, by_code: Mapping[str, T], by_label: LabelIndex[T]
 ) -> tuple[list[int], list[int]]:
     """How many cells of each column are known codes, and how many are known labels."""
-    codes = [0] * data.width
-    labels = [0] * data.width
+    width = data.width
+    codes = [0] * width
+    labels = [0] * width
     find = by_label.find
     for row in data.rows:
         for c, value in enumerate(row):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from etl import rules
 from etl.extract.grid_headers import find_grid_columns
+from etl.extract.memo import once
 from etl.extract.rows import (
     VALUE_HEADERS,
     RowMap,
@@ -21,7 +22,7 @@ from etl.extract.rows import (
     text_of,
 )
 from etl.labels import LabelIndex, label_keys, normalise_label
-from etl.layouts import Grid, GridRow, Heading, Item, RepeatingList, Section
+from etl.layouts import Grid, GridColumn, GridRow, Heading, Item, RepeatingList, Section
 from etl.parse import ValueParseError, parse_value
 from etl.records import Fact, Finding, Location
 
@@ -46,15 +47,14 @@ Target = Item | Heading | RepeatingList | _GridRowTarget | _GridTitle
 
 
 _Plan = tuple[dict[str, Target], LabelIndex[Target], dict[str, Item]]
-#: Each section's rows by code and by label, built once: id(section) → (section, plan).
-_PLANS: dict[int, tuple[Section, _Plan]] = {}
 
 
 def _plan(section: Section) -> _Plan:
     """The section's targets by code, by label, and its items by code (built once)."""
-    cached = _PLANS.get(id(section))
-    if cached is not None and cached[0] is section:
-        return cached[1]
+    return once(section, "plan", lambda: _build_plan(section))
+
+
+def _build_plan(section: Section) -> _Plan:
     by_code: dict[str, Target] = {}
     labels: list[tuple[str, Target]] = []
     for part in section.parts:
@@ -69,11 +69,7 @@ def _plan(section: Section) -> _Plan:
                 by_code[row.code] = _GridRowTarget(part, row)
                 labels += [(label, _GridRowTarget(part, row)) for label in row.labels]
     items = {code: t for code, t in by_code.items() if isinstance(t, Item)}
-    plan = (by_code, LabelIndex(labels), items)
-    if len(_PLANS) >= 256:
-        _PLANS.clear()  # sections made on the fly (tests): keep the cache small
-    _PLANS[id(section)] = (section, plan)
-    return plan
+    return by_code, LabelIndex(labels), items
 
 
 @dataclass(slots=True)
@@ -196,12 +192,10 @@ class SectionReader:
         label = row.label if not subtotal else f"{row.label} (小计)"
         if not self._first(row.code, label, self.data.where(r, rows.label_col)):
             return
-        for column in grid.value_columns:
+        for column, item, unit_column in _row_cells(grid, row):
             if column.code not in columns:
                 continue
-            item = grid.cell(row, column)
             unit = item.unit
-            unit_column = grid.unit_column_for(column)
             c = columns[column.code]
             if unit_column is not None and unit_column.code in columns:
                 if is_blank(self.data.cell(r, c)):
@@ -281,14 +275,12 @@ class SectionReader:
 
     def _value(self, item: Item, r: int, c: int, unit: str | None) -> None:
         raw = self.data.cell(r, c)
-        key = f"cell:{item.code}"
-        if key not in self._seen:
-            self._seen[key] = self.data.where(r, c)
+        where = self.data.where(r, c)
+        self._seen.setdefault(f"cell:{item.code}", where)
         if is_blank(raw):  # unknown, unless it is a formula saved without its value
             formula = self.data.uncached.get(cell_name(r, c))
             if formula is None:
                 return
-            where = self.data.where(r, c)
             self._finding(
                 "cell.formula_uncached",
                 where,
@@ -299,7 +291,6 @@ class SectionReader:
             )
             self._flagged.add(item.code)
             return
-        where = self.data.where(r, c)
         try:
             parsed = parse_value(raw, value_kind=item.value_kind, unit=unit)
         except ValueParseError as error:
@@ -327,7 +318,8 @@ class SectionReader:
         return found, consumed
 
     def _check_required(self) -> None:
-        for item in self.section.cells():
+        section = self.section
+        for item in once(section, "cells", lambda: tuple(section.cells())):
             if not item.required or item.code in self._filled or item.code in self._flagged:
                 continue
             where = self._seen.get(f"cell:{item.code}")
@@ -342,6 +334,18 @@ class SectionReader:
 
     def _finding(self, code: str, where: Location, message: str, found: str, expected: str) -> None:
         self.findings.append(rules.finding(code, where, message, found=found, expected=expected))
+
+
+def _row_cells(grid: Grid, row: GridRow) -> tuple[tuple[GridColumn, Item, GridColumn | None], ...]:
+    """A grid row's value columns, each with its cell as an item and its unit column."""
+    return once(
+        row,
+        f"cells of {grid.code}",
+        lambda: tuple(
+            (column, grid.cell(row, column), grid.unit_column_for(column))
+            for column in grid.value_columns
+        ),
+    )
 
 
 def missing_sheet(file: str, section: Section, present: list[str]) -> Finding:
