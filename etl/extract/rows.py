@@ -32,6 +32,8 @@ Rows = list[list[object]]
 
 def text_of(value: object) -> str:
     """A cell as stripped text ('' for blank; 2017.0 as '2017')."""
+    if value.__class__ is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -108,15 +110,15 @@ def map_rows(data: SheetData, by_code: Mapping[str, T], by_label: LabelIndex[T])
     if value_col is None:
         value_col = label_col + 1 + (code_col == label_col + 1)
     found: RowMap[T] = RowMap(code_col, label_col, value_col, unit_col, header_row)
-    for r in range(len(data.rows)):
-        code = text_of(data.cell(r, code_col))
+    for r, row in enumerate(data.rows):
+        code = text_of(row[code_col]) if code_col is not None and code_col < len(row) else ""
         if code in by_code:
             found.targets[r] = by_code[code]
             continue
         if code and CODE_PATTERN.fullmatch(code):
             found.unknown_codes[r] = code
             continue
-        label = data.cell(r, label_col)
+        label = row[label_col] if label_col < len(row) else ""
         target = by_label.find(label) if isinstance(label, str) else None
         if target is not None:
             found.targets[r] = target

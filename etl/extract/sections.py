@@ -275,12 +275,15 @@ class SectionReader:
 
     def _value(self, item: Item, r: int, c: int, unit: str | None) -> None:
         raw = self.data.cell(r, c)
-        where = self.data.where(r, c)
-        self._seen.setdefault(f"cell:{item.code}", where)
+        key = f"cell:{item.code}"
+        where = None
+        if key not in self._seen:
+            where = self._seen[key] = self.data.where(r, c)
         if is_blank(raw):  # unknown, unless it is a formula saved without its value
             formula = self.data.uncached.get(cell_name(r, c))
             if formula is None:
                 return
+            where = where or self.data.where(r, c)
             self._finding(
                 "cell.formula_uncached",
                 where,
@@ -291,6 +294,7 @@ class SectionReader:
             )
             self._flagged.add(item.code)
             return
+        where = where or self.data.where(r, c)
         try:
             parsed = parse_value(raw, value_kind=item.value_kind, unit=unit)
         except ValueParseError as error:
