@@ -104,19 +104,18 @@ def _table2(column: str, year_offset: YearOffset = 0) -> Term:
 
 # Parts against totals and percentages in pre2019 prose (domain README, identities 6 and 7).
 # Measures that any regime may report carry no regime: the rule applies wherever they appear.
-_LEGACY_REPLY_TYPES = tuple(
-    _requests(f"legacy.replies.{leaf}")
-    for leaf in (
-        "already_public",
-        "granted",
-        "partial",
-        "refused",
-        "not_this_agency",
-        "not_exist",
-        "amend",
-        "other_route",
-    )
+#: The reply types of the legacy table (`legacy.replies.*`), which add up to 申请答复数.
+LEGACY_REPLY_TYPES = (
+    "already_public",
+    "granted",
+    "partial",
+    "refused",
+    "not_this_agency",
+    "not_exist",
+    "amend",
+    "other_route",
 )
+_LEGACY_REPLY_TYPES = tuple(_requests(f"legacy.replies.{leaf}") for leaf in LEGACY_REPLY_TYPES)
 
 NARRATIVE_RULES: tuple[ConsistencyRule, ...] = (
     SumRule(

@@ -10,6 +10,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from workbook_factory import write_xlsx
 
+from etl.consistency import TABLE3_GROUPS
 from etl.layouts import HEADER_SHEET
 from etl.records import Dims, Extraction
 from etl.templates import fill_template, write_template
@@ -17,20 +18,7 @@ from etl.templates import fill_template, write_template
 BODY = "合成县（测试用）"
 PARENT = "合成市（测试用）"
 APPLICANTS = ("natural_person", "commercial", "research", "public_interest", "legal_service")
-GROUPS = {
-    "withheld": (
-        "state_secret",
-        "prohibited_by_law",
-        "three_securities",
-        "third_party",
-        "internal_affairs",
-        "process_information",
-        "enforcement_files",
-        "inquiry",
-    ),
-    "unavailable": ("not_held", "needs_creation", "still_unclear"),
-    "not_processed": ("petition", "repeated", "publications", "excessive", "confirmation"),
-}
+GROUPS = TABLE3_GROUPS
 COLUMNS = (*APPLICANTS, "other_org")
 REVIEW = ("review", "litigation_direct", "litigation_after_review")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 
+from etl.consistency import LEGACY_REPLY_TYPES
 from etl.synthetic.bodies import Body
 from etl.synthetic.figures import Figures, register_figures, share_pct, split
 
@@ -33,16 +34,7 @@ RELIEF_CATEGORIES = (
     "emergency_platform",
 )
 RECEIVED_CHANNELS = ("in_person", "fax", "online", "letter")
-REPLY_TYPES = (
-    "already_public",
-    "granted",
-    "partial",
-    "refused",
-    "not_this_agency",
-    "not_exist",
-    "amend",
-    "other_route",
-)
+REPLY_TYPES = LEGACY_REPLY_TYPES
 REFUSAL_REASONS = (
     "state_secret",
     "commercial_secret",
