@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import Connection, Engine, insert
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DataError, IntegrityError
 
 from etl.agencies import ensure_agency, ensure_townships, find_agency
@@ -25,7 +25,13 @@ from etl.consistency import CONSISTENCY_RULES, is_cross_year
 from etl.db import connect
 from etl.errors import InputNotFound
 from etl.extract import read_file
-from etl.fact_rows import FACT_MODELS, Catalogue, fact_rows, fact_table, township_names
+from etl.fact_rows import (
+    FACT_MODELS,
+    Catalogue,
+    fact_rows,
+    insert_fact_rows,
+    township_names,
+)
 from etl.faults import fault_point
 from etl.lineage import (
     FileResult,
@@ -372,7 +378,7 @@ def _write(
         rows = fact_rows(catalogue, report, report_id, townships)
         for table_name in FACT_MODELS:  # one executemany per fact table
             if rows.get(table_name):
-                connection.execute(insert(fact_table(table_name)), rows[table_name])
+                insert_fact_rows(connection, table_name, rows[table_name])
                 written += len(rows[table_name])
                 fault_point(f"fact_insert:{prepared.path.name}")  # crash tests; etl/faults.py
         report_ids.append(report_id)
