@@ -175,14 +175,13 @@ def fact_rows(
     rows: dict[str, list[dict[str, Any]]] = {}
     for fact in report.facts:
         measure = catalogue.measures[fact.measure_code]
-        table = fact_table(measure.fact_table)
+        is_count, has_unit = _shape(measure.fact_table)
         row: dict[str, Any] = dict(DEFAULT_DIMS.get(measure.fact_table, {}))
         for name, value in fact.dims:
             if name == TOWNSHIP_DIM:
                 row["township_agency_id"] = township_ids[value]
             else:
                 row[name] = value
-        is_count = table.columns["value"].type.python_type is int
         row |= {
             "report_id": report_id,
             "measure_code": fact.measure_code,
@@ -192,10 +191,17 @@ def fact_rows(
             "source_cell": fact.location.cell or "",
             "source_text": None if fact.value.text is None else fact.value.text[:200],
         }
-        if "unit_code" in table.columns:
+        if has_unit:
             row["unit_code"] = catalogue.unit_for(fact)
         rows.setdefault(measure.fact_table, []).append(row)
     return rows
+
+
+@cache
+def _shape(table_name: str) -> tuple[bool, bool]:
+    """Whether a fact table's values are counts (whole numbers), and whether it has units."""
+    columns = fact_table(table_name).columns
+    return columns["value"].type.python_type is int, "unit_code" in columns
 
 
 def insert_fact_rows(
