@@ -8,13 +8,14 @@ programme's 人次 or 户次, a table 二 column's 件 or 万元), else the meas
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Dialect, Table, insert, select
 
 from etl.records import ExtractedReport, Fact, Finding
 from etl.rules import finding
@@ -174,14 +175,13 @@ def fact_rows(
     rows: dict[str, list[dict[str, Any]]] = {}
     for fact in report.facts:
         measure = catalogue.measures[fact.measure_code]
-        table = fact_table(measure.fact_table)
+        is_count, has_unit = _shape(measure.fact_table)
         row: dict[str, Any] = dict(DEFAULT_DIMS.get(measure.fact_table, {}))
         for name, value in fact.dims:
             if name == TOWNSHIP_DIM:
                 row["township_agency_id"] = township_ids[value]
             else:
                 row[name] = value
-        is_count = table.columns["value"].type.python_type is int
         row |= {
             "report_id": report_id,
             "measure_code": fact.measure_code,
@@ -191,10 +191,67 @@ def fact_rows(
             "source_cell": fact.location.cell or "",
             "source_text": None if fact.value.text is None else fact.value.text[:200],
         }
-        if "unit_code" in table.columns:
+        if has_unit:
             row["unit_code"] = catalogue.unit_for(fact)
         rows.setdefault(measure.fact_table, []).append(row)
     return rows
+
+
+@cache
+def _shape(table_name: str) -> tuple[bool, bool]:
+    """Whether a fact table's values are counts (whole numbers), and whether it has units."""
+    columns = fact_table(table_name).columns
+    return columns["value"].type.python_type is int, "unit_code" in columns
+
+
+def insert_fact_rows(
+    connection: Connection, table_name: str, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Insert rows of `fact_rows` into a fact table in one executemany.
+
+    On SQLite the statement, compiled once per set of columns, goes to the driver with each
+    row as a tuple: SQLAlchemy's per-row parameter work costs more than SQLite's insert. The
+    columns' bind processors (a Numeric's Decimal to float) are applied as SQLAlchemy would.
+    Other databases get the Core statement.
+    """
+    if connection.dialect.name != "sqlite":
+        connection.execute(insert(fact_table(table_name)), rows)
+        return
+    sql, get, processors = _driver_insert(connection.dialect, table_name, tuple(rows[0]))
+    if processors:
+        params = []
+        for row in rows:
+            values = list(get(row))
+            for index, process in processors:
+                values[index] = process(values[index])
+            params.append(tuple(values))
+    else:
+        params = [get(row) for row in rows]
+    connection.exec_driver_sql(sql, params)
+
+
+@cache
+def _driver_insert(
+    dialect: Dialect, table_name: str, keys: tuple[str, ...]
+) -> tuple[str, Callable[[Mapping[str, Any]], tuple[Any, ...]], list[tuple[int, Any]]]:
+    """A fact table's insert as driver text, its positional columns' getter, and the bind
+    processors to apply by position."""
+    table = fact_table(table_name)
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
+    order = tuple(compiled.positiontup or ())
+    assert sorted(order) == sorted(keys), (order, keys)
+    getter = itemgetter(*order)
+
+    def get(row: Mapping[str, Any]) -> tuple[Any, ...]:
+        found = getter(row)
+        return found if len(order) > 1 else (found,)
+
+    processors = [
+        (index, process)
+        for index, key in enumerate(order)
+        if (process := table.columns[key].type._cached_bind_processor(dialect)) is not None
+    ]
+    return compiled.string, get, processors
 
 
 def township_names(report: ExtractedReport) -> set[str]:

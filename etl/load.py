@@ -16,16 +16,22 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import Connection, Engine, insert
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DataError, IntegrityError
 
-from etl.agencies import ensure_agency, ensure_townships, find_agency
+from etl.agencies import AgencyIds, ensure_agency, ensure_townships, find_agency
 from etl.checks import check_across_years
 from etl.consistency import CONSISTENCY_RULES, is_cross_year
 from etl.db import connect
 from etl.errors import InputNotFound
 from etl.extract import read_file
-from etl.fact_rows import FACT_MODELS, Catalogue, fact_rows, fact_table, township_names
+from etl.fact_rows import (
+    FACT_MODELS,
+    Catalogue,
+    fact_rows,
+    insert_fact_rows,
+    township_names,
+)
 from etl.faults import fault_point
 from etl.lineage import (
     FileResult,
@@ -235,6 +241,7 @@ def _load_files(
     """Each file's result, in order. Content loaded before is recorded as unchanged without
     being read; only the other files go to `prepare_files` (and its workers)."""
     digests = {path: digest_of(path.read_bytes()) for path in files}
+    agencies = AgencyIds()  # the run's: files after the first need not look bodies up again
     with connect(engine) as connection:
         catalogue = Catalogue.load(connection)
         known = find_source_files(connection, set(digests.values()))
@@ -253,7 +260,9 @@ def _load_files(
     for path in files:
         row = seen(path)
         if row is None:
-            yield load_prepared(engine, next(prepared), run_id=run_id, catalogue=catalogue)
+            yield load_prepared(
+                engine, next(prepared), run_id=run_id, catalogue=catalogue, agencies=agencies
+            )
             continue
         with connect(engine) as connection, connection.begin():
             yield _unchanged(connection, run_id, path, digests[path], row)
@@ -295,11 +304,15 @@ def load_prepared(
     run_id: int,
     catalogue: Catalogue,
     reload: bool = False,
+    agencies: AgencyIds | None = None,
 ) -> FileResult:
     """Write a file read by `etl.prepare` in one transaction, after the checks that need the
-    warehouse; content the warehouse holds by now is recorded as unchanged (unless `reload`)."""
+    warehouse; content the warehouse holds by now is recorded as unchanged (unless `reload`).
+    `agencies` is the run's cache of agency ids; it keeps only what this file's transaction
+    committed."""
     findings: list[Finding] = []
     kept: SourceStatus = "rejected"
+    ids = AgencyIds() if agencies is None else agencies
     try:
         with connect(engine) as connection, connection.begin():
             known = find_source_file(connection, prepared.digest)
@@ -308,7 +321,9 @@ def load_prepared(
                     return _unchanged(connection, run_id, prepared.path, prepared.digest, known)
                 kept = known.status
             findings = _findings(prepared.extraction, prepared.report_findings, connection)
-            return _write(connection, run_id, prepared, findings, catalogue, kept, known)
+            result = _write(connection, run_id, prepared, findings, catalogue, kept, known, ids)
+        ids.keep()  # committed
+        return result
     except (IntegrityError, DataError) as exc:
         # The database refused a figure the rules let through; nothing of it was written.
         refusal = finding(
@@ -319,6 +334,8 @@ def load_prepared(
         )
         with connect(engine) as connection, connection.begin():
             return _reject(connection, run_id, prepared, [*findings, refusal], kept)
+    finally:
+        ids.drop()  # what a rolled-back transaction learnt is forgotten
 
 
 def _unchanged(
@@ -345,9 +362,10 @@ def _write(
     catalogue: Catalogue,
     rejected_status: SourceStatus = "rejected",
     known: SourceFileRow | Literal["look up"] | None = "look up",
+    agencies: AgencyIds | None = None,
 ) -> FileResult:
     """Write the file's reports, or reject it; `known` is its `source_files` row as
-    `find_source_file` found it in this transaction."""
+    `find_source_file` found it in this transaction, `agencies` the run's agency ids."""
     extraction = prepared.extraction
     if any(f.severity == "error" for f in findings) or extraction.file_format is None:
         return _reject(connection, run_id, prepared, findings, rejected_status, known)
@@ -365,14 +383,19 @@ def _write(
     )
     report_ids = []
     written = 0
+    ids = AgencyIds() if agencies is None else agencies
     for report in extraction.reports:
-        agency_id = ensure_agency(connection, report.header)
-        report_id = add_report_version(connection, agency_id, report.header, source_file_id, run_id)
-        townships = ensure_townships(connection, agency_id, township_names(report))
+        agency_id = ensure_agency(connection, report.header, ids)
+        new_agency = agency_id in ids.created
+        ids.created.discard(agency_id)  # its next report may have a version before it
+        report_id = add_report_version(
+            connection, agency_id, report.header, source_file_id, run_id, new_agency=new_agency
+        )
+        townships = ensure_townships(connection, agency_id, township_names(report), ids)
         rows = fact_rows(catalogue, report, report_id, townships)
         for table_name in FACT_MODELS:  # one executemany per fact table
             if rows.get(table_name):
-                connection.execute(insert(fact_table(table_name)), rows[table_name])
+                insert_fact_rows(connection, table_name, rows[table_name])
                 written += len(rows[table_name])
                 fault_point(f"fact_insert:{prepared.path.name}")  # crash tests; etl/faults.py
         report_ids.append(report_id)

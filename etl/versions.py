@@ -22,12 +22,19 @@ def add_report_version(
     header: ReportHeader,
     source_file_id: int,
     run_id: int,
+    *,
+    new_agency: bool = False,
 ) -> int:
-    """Add the next version of the body's report for the year, superseding the current one."""
+    """Add the next version of the body's report for the year, superseding the current one.
+
+    `new_agency`: the body was created in this transaction and has no reports to look up.
+    """
     now = utc_now()
-    versions = connection.execute(
-        _VERSIONS, {"agency_id": agency_id, "year": header.year}
-    ).all()  # one query for both the current version and the last number
+    versions = (
+        []
+        if new_agency
+        else connection.execute(_VERSIONS, {"agency_id": agency_id, "year": header.year}).all()
+    )  # one query for both the current version and the last number
     current = next((v for v in versions if v.is_current), None)
     if current is not None:
         connection.execute(

@@ -252,6 +252,29 @@ def test_a_file_failing_halfway_leaves_no_figures(engine: Engine, reader: StandI
     ]
 
 
+def test_bodies_of_a_rolled_back_file_are_created_again_by_the_next(
+    engine: Engine, reader: StandInReader
+) -> None:
+    # The run caches agency ids; those the refused file created roll back with it.
+    bad = anlu_2017()
+    bad.facts.append(fact("proactive.by_channel", 5, "C99", channel_code="no_such_channel"))
+    summary = load_paths(
+        engine,
+        [reader.add("anlu-2017-bad-channel.xlsx", bad), reader.add("anlu-2017.xlsx", anlu_2017())],
+    )
+
+    assert [(f.outcome, f.figures_written) for f in summary.files] == [
+        ("rejected", 0),
+        ("loaded", 58),
+    ]
+    assert rows(
+        engine,
+        "SELECT a.name, p.name, r.version FROM reports r "
+        "JOIN agencies a ON a.agency_id = r.agency_id "
+        "JOIN agencies p ON p.agency_id = a.parent_agency_id",
+    ) == [("安陆市", "孝感市", 1)]
+
+
 def test_unknown_measures_and_misplaced_dimensions_are_rejected(
     engine: Engine, reader: StandInReader
 ) -> None:
