@@ -20,6 +20,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from etl.consistency import APPLICANT_COLUMNS
 from etl.layouts import get_layout
 from etl.templates import fill_template, write_template
 
@@ -30,14 +31,7 @@ NOTE = (
     "合成数据（synthetic）：本工作簿的单位和全部数字均为虚构示例，用于演示和测试，"
     "不是任何机关的真实年度报告。"
 )
-COLUMN_ORDER = (
-    "natural_person",
-    "commercial",
-    "research",
-    "public_interest",
-    "legal_service",
-    "other_org",
-)
+COLUMN_ORDER = APPLICANT_COLUMNS
 
 #: Outcomes per applicant column (自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他).
 OUTCOMES_2021: dict[str, tuple[int, ...]] = {

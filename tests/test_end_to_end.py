@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from facts import ANLU_TOWNSHIPS
 from openpyxl import load_workbook
 from rich.cells import cell_len
 from sqlalchemy import Engine, inspect, text
@@ -61,11 +62,7 @@ def _figure(measure: str, value: int | float, unit: str, cell: str, **dims: str)
     return (measure, dims, value, "exact", unit, f"anlu-2017.xlsx {cell}")
 
 
-TOWNSHIPS = {
-    "赵棚镇": 77, "陈店乡": 74, "李店镇": 77, "巡店镇": 78, "辛榨乡": 78,
-    "棠棣镇": 78, "木榨乡": 77, "雷公镇": 77, "王义贞": 77, "烟店镇": 78,
-    "孛畈镇": 78, "洑水镇": 78, "接官乡": 77, "南城办事处": 78, "府城办事处": 75,
-}  # fmt: skip
+TOWNSHIPS = dict(ANLU_TOWNSHIPS)
 
 RECIPIENTS = [
     ("temporary_assistance", 1103, "人次"),

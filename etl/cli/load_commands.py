@@ -13,6 +13,7 @@ from rich.table import Table
 
 from etl.checks import format_value
 from etl.cli import AppContext, main, pass_app
+from etl.cli.options import table_or_json
 from etl.lineage import FileResult
 from etl.load import validate_paths
 from etl.records import Finding
@@ -23,14 +24,6 @@ from etl.show import report_figures
 #: Exit status of `ogi validate` and `ogi load` when a file has errors (1 is `Error: ...`).
 EXIT_FILE_ERRORS = 2
 
-_FORMAT = click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Print a table, or JSON for scripts.",
-)
 _ENCODING = click.option(
     "--encoding",
     metavar="ENC",
@@ -40,7 +33,7 @@ _ENCODING = click.option(
 
 @main.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_FORMAT
+@table_or_json
 @_ENCODING
 @click.option(
     "--offline",
@@ -167,7 +160,7 @@ def load(
 @click.option("--agency", required=True, help="The reporting body, e.g. 安陆市.")
 @click.option("--year", type=int, required=True, help="The report year.")
 @click.option("--parent", help="The body's parent, where two bodies share a name.")
-@_FORMAT
+@table_or_json
 @pass_app
 def show(app: AppContext, agency: str, year: int, parent: str | None, output_format: str) -> None:
     """Print every figure held for a body's current report, with its source file and cell.

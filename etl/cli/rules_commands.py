@@ -8,17 +8,12 @@ import click
 from rich.table import Table
 
 from etl.cli import AppContext, main, pass_app
+from etl.cli.options import table_or_json
 from etl.rules import all_rules
 
 
 @main.command("rules")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-)
+@table_or_json
 @pass_app
 def rules(app: AppContext, output_format: str) -> None:
     """List every validation rule: its code, severity and what it checks.

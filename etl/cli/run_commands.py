@@ -14,6 +14,7 @@ from rich.table import Table
 
 from etl import runs as scheduled
 from etl.cli import AppContext, main, pass_app
+from etl.cli.options import table_or_json
 from etl.errors import WarehouseError
 from etl.locking import LockHeld
 from etl.reports.named import parse_years
@@ -21,15 +22,6 @@ from etl.retry import RetryPolicy
 from etl.run_events import EventSink, RunEvent
 from etl.run_history import RunRecord, list_runs, run_details
 from etl.runs import RunFailed
-
-_FORMAT = click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Print a table, or JSON for scripts.",
-)
 
 
 @main.command("run")
@@ -166,7 +158,7 @@ def _human_sink(app: AppContext) -> EventSink:
 
 @main.group("runs", invoke_without_command=True)
 @click.option("--last", type=click.IntRange(min=1), default=20, show_default=True)
-@_FORMAT
+@table_or_json
 @click.pass_context
 def runs(ctx: click.Context, last: int, output_format: str) -> None:
     """List the last ETL runs, newest first: status, counts, error.
@@ -193,7 +185,7 @@ def runs(ctx: click.Context, last: int, output_format: str) -> None:
 
 @runs.command("show")
 @click.argument("run_id", type=int)
-@_FORMAT
+@table_or_json
 @pass_app
 def runs_show(app: AppContext, run_id: int, output_format: str) -> None:
     """Show one run: its row, the files it loaded, rejected or failed, and their findings.
