@@ -22,12 +22,12 @@ from etl.reports.named import run_report
 
 #: Every current figure of the county-level governments (whose reports compile their
 #: townships' and departments', so nothing is counted twice), summed by year, measure,
-#: dimensions and unit, with how many bodies reported it: the nation's figures by year.
+#: dimensions and unit, with how many bodies reported it: the nation's figures by year, from
+#: the view made for it (`rpt_national`: percentages are not summed).
 NATIONAL_ROLLUP = """SELECT year, measure_code, dim1_code, dim2_code, unit_code,
-       COUNT(*) AS bodies_reporting, SUM(value) AS national_value
-FROM rpt_figures_long
-WHERE level_code = 'county' AND value_kind <> 'percent'
-GROUP BY year, measure_code, dim1_code, dim2_code, unit_code
+       bodies_reporting, national_value
+FROM rpt_national
+WHERE level_code = 'county'
 ORDER BY year, measure_code, dim1_code, dim2_code, unit_code"""
 
 

@@ -47,6 +47,7 @@ class Agency(Base):
         ),
         CheckConstraint("length(name) > 0", name="name_not_empty"),
         Index("ix_agencies_name", "name"),  # bodies are looked up by name (reports, CLI)
+        Index("ix_agencies_level_code", "level_code"),  # a roll-up starts from one level
     )
 
     agency_id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)

@@ -51,6 +51,8 @@ def run_report(
     params: dict[str, object] = {}
     if (agencies or years) and "year" not in columns:
         raise InvalidFilter(f"report {name!r} is not by body and year: drop --agency and --year")
+    if agencies and "agency_id" not in columns:
+        raise InvalidFilter(f"report {name!r} is not by body: drop --agency")
     with read(engine) as connection:
         if agencies:
             params["agency_ids"] = [find_agency(connection, a).agency_id for a in agencies]

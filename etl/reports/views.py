@@ -1,6 +1,7 @@
 """The report views: their columns (the contract the reports rely on) and default order.
 
-The views themselves are created by migrations 0003 and 0005 (`rpt_checks`), SQL verbatim there;
+The views themselves are created by migrations 0003, 0005 (`rpt_checks`), 0006
+(`rpt_regime_comparability`) and 0007 (`rpt_national`), SQL verbatim there;
 this module lists what each must offer, so that a test can hold the database, this list and the
 README together.
 """
@@ -120,6 +121,12 @@ VIEW_COLUMNS: dict[str, tuple[str, ...]] = {
         "difference tolerance passed skipped_reason terms rule_sort_order",
         body=True,
     ),
+    "rpt_national": _columns(
+        "level_code year measure_code label_zh section dim1_name dim1_code dim1_label "
+        "dim1_sort_order dim2_name dim2_code dim2_label dim2_sort_order unit_code "
+        "bodies_reporting national_value",
+        body=False,
+    ),
 }
 
 _DIM_ORDER = ("dim1_sort_order", "dim1_code", "dim2_sort_order", "dim2_code")
@@ -144,6 +151,7 @@ VIEW_ORDER: dict[str, tuple[str, ...]] = {
     "rpt_regime_comparability": ("sort_order",),
     "rpt_rollup": ("agency", "year", "section", "measure_code", *_DIM_ORDER, "unit_code"),
     "rpt_checks": ("agency", "year", "rule_sort_order", "group_code"),
+    "rpt_national": ("level_code", "year", "section", "measure_code", *_DIM_ORDER, "unit_code"),
 }
 
 
