@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import psycopg
+from psycopg.adapt import PyFormat
 from sqlalchemy import Connection, Table, insert
 
 #: From how many rows PostgreSQL gets COPY instead of an executemany.
@@ -33,6 +35,10 @@ def _copy(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     names = ", ".join(connection.dialect.identifier_preparer.quote(c) for c in columns)
     driver = connection.connection.driver_connection
     assert driver is not None
-    with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([row[c] for c in columns])
+    with driver.cursor() as cursor:
+        # COPY prepares nothing: psycopg's own compiled int dumper, not the engine's steadier
+        # one (`etl.db._Int4Dumper`, pure Python: 3-4x the time per integer).
+        cursor.adapters.register_dumper(int, psycopg.adapters.get_dumper(int, PyFormat.TEXT))
+        with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
