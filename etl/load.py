@@ -276,13 +276,16 @@ def load_file(
     encoding: str | None = None,
     reload: bool = False,
     source_path: Path | None = None,
+    catalogue: Catalogue | None = None,
+    agencies: AgencyIds | None = None,
 ) -> FileResult:
     """Load one file in one transaction as part of run `run_id`, and record what became of it.
 
     With `reload` (a backfill), content loaded before is read and loaded again as the next
     version of its reports; if it now has errors, it is recorded as rejected in this run and
     the figures it loaded before stay. `source_path` is the path to record when `path` is a
-    copy (a backfill reads the stored bytes from a temporary file).
+    copy (a backfill reads the stored bytes from a temporary file). A run that loads many
+    files one by one passes its `catalogue` and its cache of `agencies`, read once.
     """
     recorded = source_path or path
     digest = digest_of(path.read_bytes())
@@ -290,11 +293,14 @@ def load_file(
         known = find_source_file(connection, digest)
         if known is not None and known.status != "rejected" and not reload:
             return _unchanged(connection, run_id, recorded, digest, known)
-        catalogue = Catalogue.load(connection)
+        if catalogue is None:
+            catalogue = Catalogue.load(connection)
     prepared = prepare_file(path, _read, encoding=encoding, catalogue=catalogue)
     if source_path is not None:
         prepared = replace(prepared, path=source_path)
-    return load_prepared(engine, prepared, run_id=run_id, catalogue=catalogue, reload=reload)
+    return load_prepared(
+        engine, prepared, run_id=run_id, catalogue=catalogue, reload=reload, agencies=agencies
+    )
 
 
 def load_prepared(
