@@ -25,13 +25,7 @@ from etl.consistency import CONSISTENCY_RULES, is_cross_year
 from etl.db import connect
 from etl.errors import InputNotFound
 from etl.extract import read_file
-from etl.fact_rows import (
-    FACT_MODELS,
-    Catalogue,
-    fact_rows,
-    insert_fact_rows,
-    township_names,
-)
+from etl.fact_rows import Catalogue, insert_staged, stage_rows, township_names
 from etl.faults import fault_point
 from etl.lineage import (
     FileResult,
@@ -390,7 +384,8 @@ def _write(
     report_ids = []
     written = 0
     ids = AgencyIds() if agencies is None else agencies
-    for report in extraction.reports:
+    staged = prepared.staged or (None,) * len(extraction.reports)
+    for report, tables in zip(extraction.reports, staged, strict=True):
         agency_id = ensure_agency(connection, report.header, ids)
         new_agency = agency_id in ids.created
         ids.created.discard(agency_id)  # its next report may have a version before it
@@ -398,12 +393,11 @@ def _write(
             connection, agency_id, report.header, source_file_id, run_id, new_agency=new_agency
         )
         townships = ensure_townships(connection, agency_id, township_names(report), ids)
-        rows = fact_rows(catalogue, report, report_id, townships)
-        for table_name in FACT_MODELS:  # one executemany per fact table
-            if rows.get(table_name):
-                insert_fact_rows(connection, table_name, rows[table_name])
-                written += len(rows[table_name])
-                fault_point(f"fact_insert:{prepared.path.name}")  # crash tests; etl/faults.py
+        for table in tables if tables is not None else stage_rows(catalogue, report):
+            rows = table.fill(report_id, townships)
+            insert_staged(connection, table, rows)  # one executemany per fact table
+            written += len(rows)
+            fault_point(f"fact_insert:{prepared.path.name}")  # crash tests; etl/faults.py
         report_ids.append(report_id)
     return record_file(
         connection,

@@ -19,7 +19,7 @@ from itertools import islice
 from pathlib import Path
 
 from etl.checks import check_report
-from etl.fact_rows import Catalogue, fact_findings
+from etl.fact_rows import Catalogue, StagedTable, fact_findings, stage_rows
 from etl.records import Extraction, Finding
 
 #: Reads a file into an extraction (`etl.load.read_extraction`; tests give a stand-in).
@@ -38,6 +38,8 @@ class PreparedFile:
 
     `report_findings` holds, per report of the extraction, the findings of the catalogue and
     of the one-report consistency rules; the reading findings are the extraction's own.
+    `staged` holds, per report, its fact rows ready for the writer (`etl.fact_rows.stage_rows`),
+    or None where errors mean it will not be written (or no catalogue was given).
     """
 
     path: Path
@@ -45,6 +47,7 @@ class PreparedFile:
     digest: str
     extraction: Extraction
     report_findings: tuple[tuple[Finding, ...], ...]
+    staged: tuple[tuple[StagedTable, ...] | None, ...] = ()
 
 
 def digest_of(content: bytes) -> str:
@@ -55,12 +58,22 @@ def digest_of(content: bytes) -> str:
 def prepare_file(
     path: Path, read: Reader, *, encoding: str | None = None, catalogue: Catalogue | None = None
 ) -> PreparedFile:
-    """Read `path` with `read` and apply the checks that need no database."""
+    """Read `path` with `read` and apply the checks that need no database; given the
+    catalogue, also stage the rows of the reports that have no error."""
     content = path.read_bytes()
     extraction = read(path, encoding)
-    return PreparedFile(
-        path, content, digest_of(content), extraction, report_checks(extraction, catalogue)
+    checked = report_checks(extraction, catalogue)
+    staged = tuple(
+        None
+        if catalogue is None or extraction.errors or _has_error(found)
+        else stage_rows(catalogue, report)
+        for report, found in zip(extraction.reports, checked, strict=True)
     )
+    return PreparedFile(path, content, digest_of(content), extraction, checked, staged)
+
+
+def _has_error(findings: tuple[Finding, ...]) -> bool:
+    return any(f.severity == "error" for f in findings)
 
 
 def report_checks(
