@@ -2,9 +2,10 @@
 RSS and report latency on SQLite and PostgreSQL; writes bench/results.json and
 bench/results.md (bench/results-scale.* with --scale) and prints the table.
 
-Run: python -m bench [--scale] [--jobs 2] [--noop auto|run|load] [--no-pg]
-Quick by default (a few minutes, generation included); --scale measures 1,000 and 10,000
-files and 10,000 bodies × 10 years.
+Run: python -m bench [--scale] [--jobs 2] [--rounds 3] [--noop auto|run|load] [--no-pg]
+Quick by default (a few minutes, generation included): throughput on 500 workbooks, peak RSS
+at 1,000 and 4,000, reports at 1,000 bodies × 10 years; --scale measures throughput on 1,000
+files, peak RSS at 1,000 and 10,000, and reports at 10,000 bodies × 10 years too.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ from bench.queries import measure_queries
 from bench.report import render_markdown
 from bench.throughput import (
     generate_sets,
-    measure_contenders,
     measure_load,
     measure_noop,
+    measure_throughput,
     supports,
 )
 from bench.warehouse import build_warehouse
@@ -48,6 +49,9 @@ def main() -> None:
         "--scale", action="store_true", help="1,000 and 10,000 files; 10,000 bodies"
     )
     parser.add_argument("--jobs", type=int, default=2, help="worker processes for --jobs")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="throughput rounds (the median is reported)"
+    )
     parser.add_argument("--noop", choices=("auto", "run", "load"), default="auto")
     parser.add_argument("--no-pg", action="store_true", help="skip PostgreSQL")
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
@@ -56,28 +60,32 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     throughput_files, rss_sizes, query_sizes = (
-        (1000, [1000, 10000], [1000, 10000]) if args.scale else (250, [250, 1000], [1000])
+        (1000, [1000, 10000], [1000, 10000]) if args.scale else (500, [1000, 4000], [1000])
     )
-    results: dict[str, Any] = {"mode": "scale" if args.scale else "quick", "machine": _machine()}
+    results: dict[str, Any] = {
+        "mode": "scale" if args.scale else "quick",
+        "machine": _machine(),
+        "rounds": args.rounds,
+    }
 
     _say(f"generating {max(rss_sizes)} synthetic workbooks ...")
     sets, results["generation"] = generate_sets(
         args.out, sorted({throughput_files, *rss_sizes}), LOAD_YEARS, args.seed, args.jobs
     )
     files = sets[throughput_files]
-    _say(f"throughput on {files.files} workbooks: floor, baseline ...")
-    contenders = measure_contenders(files, args.out)
-    _say("ogi load ...")
-    one = measure_load(files, args.out, "ogi-1")
-    jobs_supported = supports(ogi("load"), "--jobs")
-    many = (
-        measure_load(files, args.out, f"ogi-{args.jobs}", "--jobs", str(args.jobs))
-        if jobs_supported
-        else None
+    _say(
+        f"throughput on {files.files} workbooks, {args.rounds} rounds: "
+        f"floor, baseline, ogi load, ogi load --jobs {args.jobs} ..."
     )
-    results["throughput"] = {"floor": contenders["floor"], "baseline": contenders["baseline"]}
-    results["throughput"]["ogi_load"] = one
-    results["throughput"][f"ogi_load_jobs_{args.jobs}"] = many or "ogi load has no --jobs"
+    results["throughput"] = measure_throughput(
+        files,
+        args.out,
+        jobs=args.jobs,
+        rounds=args.rounds,
+        jobs_supported=supports(ogi("load"), "--jobs"),
+    )
+    results["throughput"].setdefault(f"ogi_load_jobs_{args.jobs}", "ogi load has no --jobs")
+    one = results["throughput"]["ogi_load"]
 
     rss: dict[str, float] = {}
     for size in rss_sizes:

@@ -21,8 +21,8 @@ def render_markdown(r: dict[str, Any]) -> str:
         f"Benchmark ({r['mode']}), {m['date']}, commit {m['commit']}: {m['cpus']} cores "
         f"({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}, SQLite {m['sqlite']}.",
         "",
-        f"Throughput on the same {r['files']} synthetic workbooks, into SQLite "
-        "(files per second, start-up subtracted):",
+        f"Throughput on the same {r['files']} synthetic workbooks, into SQLite (files per "
+        f"second, start-up subtracted; the median of {r.get('rounds', 1)} interleaved rounds):",
         "",
         "| what | figure | target | met |",
         "|---|---|---|---|",

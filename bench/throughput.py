@@ -82,32 +82,72 @@ def empty_directory(out: Path) -> Path:
     return empty
 
 
-def measure_contenders(files: FileSet, out: Path) -> dict[str, Any]:
-    """Baseline and floor, each on the set and on an empty directory."""
+def measure_throughput(
+    files: FileSet, out: Path, *, jobs: int, rounds: int, jobs_supported: bool = True
+) -> dict[str, Any]:
+    """Floor, baseline, `ogi load` and `ogi load --jobs N` on the same set, `rounds` times,
+    interleaved so that a slow spell of the machine falls on every contender alike; each
+    contender's rate is the median of its rounds, each round's start-up (the same command on
+    an empty directory) subtracted."""
     empty = empty_directory(out)
-    database = out / "baseline.db"
-    database.unlink(missing_ok=True)
-    floor = run_measured(contender("floor", str(files.directory))).check()
-    floor_empty = run_measured(contender("floor", str(empty))).check()
-    baseline = run_measured(contender("baseline", str(files.directory), str(database))).check()
-    database.unlink(missing_ok=True)
-    baseline_empty = run_measured(contender("baseline", str(empty), str(database))).check()
-    database.unlink(missing_ok=True)
-    return {
-        "floor": _rate(files.files, floor, floor_empty),
-        "baseline": _rate(files.files, baseline, baseline_empty),
+    baseline_db = out / "baseline.db"
+    contenders: dict[str, Any] = {
+        "floor": lambda: (contender("floor", str(files.directory)), contender("floor", str(empty))),
+        "baseline": lambda: (
+            contender("baseline", str(files.directory), str(baseline_db)),
+            contender("baseline", str(empty), str(baseline_db)),
+        ),
+        "ogi_load": lambda: _ogi_load(out, "ogi-1", files),
     }
+    if jobs_supported:
+        contenders[f"ogi_load_jobs_{jobs}"] = lambda: _ogi_load(
+            out, f"ogi-{jobs}", files, "--jobs", str(jobs)
+        )
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in contenders}
+    for _round in range(rounds):
+        for name, commands in contenders.items():
+            baseline_db.unlink(missing_ok=True)
+            command, on_empty = commands()
+            loaded = run_measured(command).check()
+            baseline_db.unlink(missing_ok=True)
+            startup = run_measured(on_empty).check()
+            found = _rate(files.files, loaded, startup)
+            found["peak_rss_mb"] = round(loaded.max_rss_mb, 1)
+            if name.startswith("ogi_load"):
+                found["summary"] = loaded.stdout.strip().splitlines()[-1]
+                found["database"] = command[command.index("--db") + 1]
+            runs[name].append(found)
+    return {name: _median_run(found) for name, found in runs.items()}
+
+
+def _ogi_load(out: Path, name: str, files: FileSet, *extra: str) -> tuple[list[str], list[str]]:
+    """`ogi load [EXTRA] SET` into a fresh warehouse, and the same on an empty directory
+    (into the same warehouse, after the set: opening a full warehouse is part of start-up)."""
+    url = fresh_warehouse(out / f"{name}.db")
+    return (
+        ogi("--db", url, "load", *extra, str(files.directory)),
+        ogi("--db", url, "load", *extra, str(empty_directory(out))),
+    )
+
+
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The round with the median rate (the lower middle of an even count), with every round's
+    rate beside it."""
+    ordered = sorted(runs, key=lambda run: run["files_per_s"])
+    middle = dict(ordered[(len(ordered) - 1) // 2])
+    middle["rounds_files_per_s"] = [run["files_per_s"] for run in runs]
+    return middle
 
 
 def measure_load(files: FileSet, out: Path, name: str, *extra: str) -> dict[str, Any]:
-    """`ogi load [EXTRA] SET` into a fresh warehouse: rate, wall, start-up and peak RSS."""
-    url = fresh_warehouse(out / f"{name}.db")
-    startup = run_measured(ogi("--db", url, "load", str(empty_directory(out)))).check()
-    loaded = run_measured(ogi("--db", url, "load", *extra, str(files.directory))).check()
+    """`ogi load [EXTRA] SET` into a fresh warehouse, once: rate, wall, start-up and peak RSS."""
+    command, on_empty = _ogi_load(out, name, files, *extra)
+    loaded = run_measured(command).check()
+    startup = run_measured(on_empty).check()
     result = _rate(files.files, loaded, startup)
     result["peak_rss_mb"] = round(loaded.max_rss_mb, 1)
     result["summary"] = loaded.stdout.strip().splitlines()[-1]
-    result["database"] = url
+    result["database"] = command[command.index("--db") + 1]
     return result
 
 

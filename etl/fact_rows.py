@@ -8,11 +8,10 @@ programme's 人次 or 户次, a table 二 column's 件 or 万元), else the meas
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table, insert, select
@@ -165,93 +164,131 @@ def fact_findings(catalogue: Catalogue, report: ExtractedReport) -> list[Finding
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class StagedTable:
+    """A report's rows for one fact table, made before the report has an id: `columns` in the
+    table's order (`fact_id` left out), and one tuple per fact with None for `report_id` and
+    the township's name for `township_agency_id` (see `fill`)."""
+
+    table_name: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Any, ...], ...]
+
+    def fill(self, report_id: int, township_ids: Mapping[str, int]) -> list[tuple[Any, ...]]:
+        """The rows with the report's id and the townships' ids in place."""
+        positions = _layout(self.table_name)[1]
+        report = positions["report_id"]
+        township = positions.get("township_agency_id")
+        filled = []
+        for row in self.rows:
+            values = list(row)
+            values[report] = report_id
+            if township is not None:
+                values[township] = township_ids[values[township]]
+            filled.append(tuple(values))
+        return filled
+
+
+def stage_rows(catalogue: Catalogue, report: ExtractedReport) -> tuple[StagedTable, ...]:
+    """A report's facts as rows, by fact table (facts that passed `fact_findings`): work that
+    needs no database, done where the file is read (in a worker with `ogi load --jobs`)."""
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    for fact in report.facts:
+        table_name = catalogue.measures[fact.measure_code].fact_table
+        columns, positions = _layout(table_name)
+        row: list[Any] = [None] * len(columns)
+        for name, value in DEFAULT_DIMS.get(table_name, {}).items():
+            row[positions[name]] = value
+        for name, value in fact.dims:
+            row[positions["township_agency_id" if name == TOWNSHIP_DIM else name]] = value
+        parsed = fact.value
+        row[positions["measure_code"]] = fact.measure_code
+        row[positions["value"]] = (
+            int(parsed.value) if _counts(table_name) else Decimal(parsed.value)
+        )
+        row[positions["value_qualifier"]] = parsed.qualifier
+        row[positions["source_sheet"]] = fact.location.sheet
+        row[positions["source_cell"]] = fact.location.cell or ""
+        row[positions["source_text"]] = None if parsed.text is None else parsed.text[:200]
+        if "unit_code" in positions:
+            row[positions["unit_code"]] = catalogue.unit_for(fact)
+        rows.setdefault(table_name, []).append(tuple(row))
+    return tuple(  # in the tables' order, as the writer always inserted them
+        StagedTable(name, _layout(name)[0], tuple(rows[name]))
+        for name in FACT_MODELS
+        if name in rows
+    )
+
+
 def fact_rows(
     catalogue: Catalogue,
     report: ExtractedReport,
     report_id: int,
     township_ids: Mapping[str, int],
 ) -> dict[str, list[dict[str, Any]]]:
-    """The rows to insert for a report's facts, by fact table (facts passed `fact_findings`)."""
-    rows: dict[str, list[dict[str, Any]]] = {}
-    for fact in report.facts:
-        measure = catalogue.measures[fact.measure_code]
-        is_count, has_unit = _shape(measure.fact_table)
-        row: dict[str, Any] = dict(DEFAULT_DIMS.get(measure.fact_table, {}))
-        for name, value in fact.dims:
-            if name == TOWNSHIP_DIM:
-                row["township_agency_id"] = township_ids[value]
-            else:
-                row[name] = value
-        row |= {
-            "report_id": report_id,
-            "measure_code": fact.measure_code,
-            "value": int(fact.value.value) if is_count else Decimal(fact.value.value),
-            "value_qualifier": fact.value.qualifier,
-            "source_sheet": fact.location.sheet,
-            "source_cell": fact.location.cell or "",
-            "source_text": None if fact.value.text is None else fact.value.text[:200],
-        }
-        if has_unit:
-            row["unit_code"] = catalogue.unit_for(fact)
-        rows.setdefault(measure.fact_table, []).append(row)
-    return rows
+    """The rows to insert for a report's facts, by fact table, as dicts by column name."""
+    return {
+        staged.table_name: [
+            dict(zip(staged.columns, row, strict=True))
+            for row in staged.fill(report_id, township_ids)
+        ]
+        for staged in stage_rows(catalogue, report)
+    }
 
 
 @cache
-def _shape(table_name: str) -> tuple[bool, bool]:
-    """Whether a fact table's values are counts (whole numbers), and whether it has units."""
-    columns = fact_table(table_name).columns
-    return columns["value"].type.python_type is int, "unit_code" in columns
+def _layout(table_name: str) -> tuple[tuple[str, ...], dict[str, int]]:
+    """A fact table's columns in table order (without `fact_id`), and their positions."""
+    columns = tuple(c.name for c in fact_table(table_name).columns if c.name != "fact_id")
+    return columns, {name: i for i, name in enumerate(columns)}
 
 
-def insert_fact_rows(
-    connection: Connection, table_name: str, rows: Sequence[Mapping[str, Any]]
-) -> None:
-    """Insert rows of `fact_rows` into a fact table in one executemany.
+@cache
+def _counts(table_name: str) -> bool:
+    """Whether a fact table's values are counts (whole numbers)."""
+    return fact_table(table_name).columns["value"].type.python_type is int
 
-    On SQLite the statement, compiled once per set of columns, goes to the driver with each
-    row as a tuple: SQLAlchemy's per-row parameter work costs more than SQLite's insert. The
-    columns' bind processors (a Numeric's Decimal to float) are applied as SQLAlchemy would.
-    Other databases get the Core statement.
+
+def insert_staged(connection: Connection, staged: StagedTable, rows: list[tuple[Any, ...]]) -> None:
+    """Insert a fact table's filled rows (`StagedTable.fill`) in one executemany.
+
+    On SQLite the statement, compiled once per table, goes to the driver with the columns'
+    bind processors (a Numeric's Decimal to float) applied as SQLAlchemy would: SQLAlchemy's
+    per-row parameter work costs more than SQLite's insert. Other databases get the Core
+    statement with the rows as dicts.
     """
     if connection.dialect.name != "sqlite":
-        connection.execute(insert(fact_table(table_name)), rows)
+        connection.execute(
+            insert(fact_table(staged.table_name)),
+            [dict(zip(staged.columns, row, strict=True)) for row in rows],
+        )
         return
-    sql, get, processors = _driver_insert(connection.dialect, table_name, tuple(rows[0]))
+    sql, processors = _driver_insert(connection.dialect, staged.table_name)
     if processors:
-        params = []
+        processed = []
         for row in rows:
-            values = list(get(row))
+            values = list(row)
             for index, process in processors:
                 values[index] = process(values[index])
-            params.append(tuple(values))
-    else:
-        params = [get(row) for row in rows]
-    connection.exec_driver_sql(sql, params)
+            processed.append(tuple(values))
+        rows = processed
+    connection.exec_driver_sql(sql, rows)
 
 
 @cache
-def _driver_insert(
-    dialect: Dialect, table_name: str, keys: tuple[str, ...]
-) -> tuple[str, Callable[[Mapping[str, Any]], tuple[Any, ...]], list[tuple[int, Any]]]:
-    """A fact table's insert as driver text, its positional columns' getter, and the bind
+def _driver_insert(dialect: Dialect, table_name: str) -> tuple[str, list[tuple[int, Any]]]:
+    """A fact table's insert as driver text (its parameters in `_layout` order), and the bind
     processors to apply by position."""
     table = fact_table(table_name)
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
-    order = tuple(compiled.positiontup or ())
-    assert sorted(order) == sorted(keys), (order, keys)
-    getter = itemgetter(*order)
-
-    def get(row: Mapping[str, Any]) -> tuple[Any, ...]:
-        found = getter(row)
-        return found if len(order) > 1 else (found,)
-
+    columns = _layout(table_name)[0]
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
+    assert tuple(compiled.positiontup or ()) == columns, (compiled.positiontup, columns)
     processors = [
         (index, process)
-        for index, key in enumerate(order)
+        for index, key in enumerate(columns)
         if (process := table.columns[key].type._cached_bind_processor(dialect)) is not None
     ]
-    return compiled.string, get, processors
+    return compiled.string, processors
 
 
 def township_names(report: ExtractedReport) -> set[str]:

@@ -25,13 +25,7 @@ from etl.consistency import CONSISTENCY_RULES, is_cross_year
 from etl.db import connect
 from etl.errors import InputNotFound
 from etl.extract import read_file
-from etl.fact_rows import (
-    FACT_MODELS,
-    Catalogue,
-    fact_rows,
-    insert_fact_rows,
-    township_names,
-)
+from etl.fact_rows import Catalogue, insert_staged, stage_rows, township_names
 from etl.faults import fault_point
 from etl.lineage import (
     FileResult,
@@ -276,13 +270,16 @@ def load_file(
     encoding: str | None = None,
     reload: bool = False,
     source_path: Path | None = None,
+    catalogue: Catalogue | None = None,
+    agencies: AgencyIds | None = None,
 ) -> FileResult:
     """Load one file in one transaction as part of run `run_id`, and record what became of it.
 
     With `reload` (a backfill), content loaded before is read and loaded again as the next
     version of its reports; if it now has errors, it is recorded as rejected in this run and
     the figures it loaded before stay. `source_path` is the path to record when `path` is a
-    copy (a backfill reads the stored bytes from a temporary file).
+    copy (a backfill reads the stored bytes from a temporary file). A run that loads many
+    files one by one passes its `catalogue` and its cache of `agencies`, read once.
     """
     recorded = source_path or path
     digest = digest_of(path.read_bytes())
@@ -290,11 +287,14 @@ def load_file(
         known = find_source_file(connection, digest)
         if known is not None and known.status != "rejected" and not reload:
             return _unchanged(connection, run_id, recorded, digest, known)
-        catalogue = Catalogue.load(connection)
+        if catalogue is None:
+            catalogue = Catalogue.load(connection)
     prepared = prepare_file(path, _read, encoding=encoding, catalogue=catalogue)
     if source_path is not None:
         prepared = replace(prepared, path=source_path)
-    return load_prepared(engine, prepared, run_id=run_id, catalogue=catalogue, reload=reload)
+    return load_prepared(
+        engine, prepared, run_id=run_id, catalogue=catalogue, reload=reload, agencies=agencies
+    )
 
 
 def load_prepared(
@@ -384,7 +384,8 @@ def _write(
     report_ids = []
     written = 0
     ids = AgencyIds() if agencies is None else agencies
-    for report in extraction.reports:
+    staged = prepared.staged or (None,) * len(extraction.reports)
+    for report, tables in zip(extraction.reports, staged, strict=True):
         agency_id = ensure_agency(connection, report.header, ids)
         new_agency = agency_id in ids.created
         ids.created.discard(agency_id)  # its next report may have a version before it
@@ -392,12 +393,11 @@ def _write(
             connection, agency_id, report.header, source_file_id, run_id, new_agency=new_agency
         )
         townships = ensure_townships(connection, agency_id, township_names(report), ids)
-        rows = fact_rows(catalogue, report, report_id, townships)
-        for table_name in FACT_MODELS:  # one executemany per fact table
-            if rows.get(table_name):
-                insert_fact_rows(connection, table_name, rows[table_name])
-                written += len(rows[table_name])
-                fault_point(f"fact_insert:{prepared.path.name}")  # crash tests; etl/faults.py
+        for table in tables if tables is not None else stage_rows(catalogue, report):
+            rows = table.fill(report_id, townships)
+            insert_staged(connection, table, rows)  # one executemany per fact table
+            written += len(rows)
+            fault_point(f"fact_insert:{prepared.path.name}")  # crash tests; etl/faults.py
         report_ids.append(report_id)
     return record_file(
         connection,

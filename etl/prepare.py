@@ -14,11 +14,12 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import islice
 from pathlib import Path
 
 from etl.checks import check_report
-from etl.fact_rows import Catalogue, fact_findings
+from etl.fact_rows import Catalogue, StagedTable, fact_findings, stage_rows
 from etl.records import Extraction, Finding
 
 #: Reads a file into an extraction (`etl.load.read_extraction`; tests give a stand-in).
@@ -26,7 +27,9 @@ Reader = Callable[[Path, str | None], Extraction]
 
 #: How many files each worker may have read ahead of the writer: enough to keep the workers
 #: busy while the writer commits, few enough that memory stays flat however many files.
-READ_AHEAD_PER_WORKER = 4
+READ_AHEAD_PER_WORKER = 8
+#: Files a worker is given at a time: fewer, larger messages between the processes.
+FILES_PER_TASK = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +38,8 @@ class PreparedFile:
 
     `report_findings` holds, per report of the extraction, the findings of the catalogue and
     of the one-report consistency rules; the reading findings are the extraction's own.
+    `staged` holds, per report, its fact rows ready for the writer (`etl.fact_rows.stage_rows`),
+    or None where errors mean it will not be written (or no catalogue was given).
     """
 
     path: Path
@@ -42,6 +47,7 @@ class PreparedFile:
     digest: str
     extraction: Extraction
     report_findings: tuple[tuple[Finding, ...], ...]
+    staged: tuple[tuple[StagedTable, ...] | None, ...] = ()
 
 
 def digest_of(content: bytes) -> str:
@@ -52,12 +58,22 @@ def digest_of(content: bytes) -> str:
 def prepare_file(
     path: Path, read: Reader, *, encoding: str | None = None, catalogue: Catalogue | None = None
 ) -> PreparedFile:
-    """Read `path` with `read` and apply the checks that need no database."""
+    """Read `path` with `read` and apply the checks that need no database; given the
+    catalogue, also stage the rows of the reports that have no error."""
     content = path.read_bytes()
     extraction = read(path, encoding)
-    return PreparedFile(
-        path, content, digest_of(content), extraction, report_checks(extraction, catalogue)
+    checked = report_checks(extraction, catalogue)
+    staged = tuple(
+        None
+        if catalogue is None or extraction.errors or _has_error(found)
+        else stage_rows(catalogue, report)
+        for report, found in zip(extraction.reports, checked, strict=True)
     )
+    return PreparedFile(path, content, digest_of(content), extraction, checked, staged)
+
+
+def _has_error(findings: tuple[Finding, ...]) -> bool:
+    return any(f.severity == "error" for f in findings)
 
 
 def report_checks(
@@ -81,7 +97,13 @@ def prepare_files(
     jobs: int = 1,
 ) -> Iterator[PreparedFile]:
     """`prepare_file` for each path, in order; with `jobs` > 1 in that many worker processes,
-    reading at most `READ_AHEAD_PER_WORKER` files per worker ahead of the consumer."""
+    reading at most `READ_AHEAD_PER_WORKER` files per worker ahead of the consumer.
+
+    Workers are given `FILES_PER_TASK` files at a time and send back what they read without
+    the files' bytes, which this process reads again (from the page cache) when it takes each
+    file: a file whose bytes no longer have the digest the worker saw changed while the run
+    read it, and is prepared again here, so the bytes, digest and figures always agree.
+    """
     if jobs <= 1:
         for path in paths:
             yield prepare_file(path, read, encoding=encoding, catalogue=catalogue)
@@ -89,21 +111,32 @@ def prepare_files(
     # fork: workers start at once and share the loaded code; they never touch the database
     # connections they inherit (SQLAlchemy's rule for pools across fork).
     context = multiprocessing.get_context("fork")
+    in_flight = max(1, jobs * READ_AHEAD_PER_WORKER // FILES_PER_TASK)
     with ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_start_worker, initargs=(read, encoding, catalogue)
     ) as pool:
-        pending: deque[Future[PreparedFile]] = deque()
-        remaining = iter(paths)
-        for path in remaining:
-            pending.append(pool.submit(_prepare_in_worker, path))
-            if len(pending) >= jobs * READ_AHEAD_PER_WORKER:
-                break
+        tasks = _batches(paths, FILES_PER_TASK)
+        pending: deque[Future[list[PreparedFile]]] = deque(
+            pool.submit(_prepare_in_worker, task) for task in islice(tasks, in_flight)
+        )
         while pending:
-            prepared = pending.popleft().result()
-            following = next(remaining, None)
+            done = pending.popleft().result()
+            following = next(tasks, None)
             if following is not None:
                 pending.append(pool.submit(_prepare_in_worker, following))
-            yield prepared
+            for shipped in done:
+                content = shipped.path.read_bytes()
+                if digest_of(content) == shipped.digest:
+                    yield replace(shipped, content=content)
+                else:  # changed since the worker read it
+                    yield prepare_file(shipped.path, read, encoding=encoding, catalogue=catalogue)
+
+
+def _batches(paths: Iterable[Path], size: int) -> Iterator[tuple[Path, ...]]:
+    """`paths` in tuples of `size` (the last may be shorter); `itertools.batched` from 3.12."""
+    remaining = iter(paths)
+    while batch := tuple(islice(remaining, size)):
+        yield batch
 
 
 _worker: tuple[Reader, str | None, Catalogue | None] | None = None
@@ -114,7 +147,10 @@ def _start_worker(read: Reader, encoding: str | None, catalogue: Catalogue | Non
     _worker = (read, encoding, catalogue)
 
 
-def _prepare_in_worker(path: Path) -> PreparedFile:
+def _prepare_in_worker(paths: tuple[Path, ...]) -> list[PreparedFile]:
     assert _worker is not None, "worker not started"
     read, encoding, catalogue = _worker
-    return prepare_file(path, read, encoding=encoding, catalogue=catalogue)
+    return [
+        replace(prepare_file(path, read, encoding=encoding, catalogue=catalogue), content=b"")
+        for path in paths
+    ]

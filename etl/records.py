@@ -85,6 +85,66 @@ class Fact:
         """Identity of the figure within its report: measure and dimensions."""
         return (self.measure_code, self.dims)
 
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        # Pickled as one flat tuple (`ogi load --jobs` sends every fact from a worker to the
+        # writer): a third of the bytes and of the time of the dataclasses' own pickling.
+        value, where = self.value, self.location
+        return _fact, (
+            self.measure_code,
+            self.dims,
+            value.value,
+            value.qualifier,
+            value.text,
+            where.file,
+            where.sheet,
+            where.cell,
+            self.unit_code,
+        )
+
+
+def _fact(
+    measure_code: str,
+    dims: Dims,
+    value: Decimal,
+    qualifier: Qualifier,
+    text: str | None,
+    file: str,
+    sheet: str | None,
+    cell: str | None,
+    unit_code: str | None,
+) -> Fact:
+    """A fact from its pickled tuple (see `Fact.__reduce__`), built slot by slot: a frozen
+    dataclass's `__init__` goes through `object.__setattr__` for every field, twice as slow,
+    and the writer of `ogi load --jobs` receives every fact of every file."""
+    parsed = _new(ParsedValue)
+    _set_value(parsed, value)
+    _set_qualifier(parsed, qualifier)
+    _set_text(parsed, text)
+    where = _new(Location)
+    _set_file(where, file)
+    _set_sheet(where, sheet)
+    _set_cell(where, cell)
+    fact = _new(Fact)
+    _set_measure_code(fact, measure_code)
+    _set_dims(fact, dims)
+    _set_parsed(fact, parsed)
+    _set_location(fact, where)
+    _set_unit_code(fact, unit_code)
+    return fact
+
+
+_new = object.__new__
+_set_value, _set_qualifier, _set_text = (
+    getattr(ParsedValue, name).__set__ for name in ("value", "qualifier", "text")
+)
+_set_file, _set_sheet, _set_cell = (
+    getattr(Location, name).__set__ for name in ("file", "sheet", "cell")
+)
+_set_measure_code, _set_dims, _set_parsed, _set_location, _set_unit_code = (
+    getattr(Fact, name).__set__
+    for name in ("measure_code", "dims", "value", "location", "unit_code")
+)
+
 
 @dataclass(frozen=True, slots=True)
 class ReportHeader:

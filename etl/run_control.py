@@ -18,8 +18,10 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, func, select, update
 
+from etl.agencies import AgencyIds
 from etl.db import connect
 from etl.errors import WarehouseError
+from etl.fact_rows import Catalogue
 from etl.lineage import FileResult, RunTrigger, finish_run, record_file, start_run
 from etl.load import LoadSummary, load_file
 from etl.locking import HeldLock, LockHeld, LockLost, etl_lock
@@ -139,6 +141,10 @@ class Run:
         self.lock = lock
         self.policy = policy
         self.on_event = on_event
+        # Read once for the run's files: the measures catalogue, and the bodies' ids as the
+        # files' transactions commit them (see `AgencyIds`).
+        self.catalogue: Catalogue | None = None
+        self.agencies = AgencyIds()
         self.run_id = self.retried(
             "starting the run", lambda: start_run(engine, trigger=trigger, command=command)
         )
@@ -177,10 +183,20 @@ class Run:
     def load(self, path: Path, **options: Any) -> FileResult:
         """Load a file (retried as a whole); a file that breaks off is recorded `failed`."""
         shown = options.get("source_path") or path
+        if self.catalogue is None:
+            self.catalogue = self.retried("reading the catalogue", self._read_catalogue)
+        catalogue = self.catalogue
         try:
             result = self.retried(
                 f"loading {shown}",
-                lambda: load_file(self.engine, path, run_id=self.run_id, **options),
+                lambda: load_file(
+                    self.engine,
+                    path,
+                    run_id=self.run_id,
+                    catalogue=catalogue,
+                    agencies=self.agencies,
+                    **options,
+                ),
             )
         except (TransientErrorsExhausted, LockLost):
             raise  # the run stops: see `conduct`
@@ -198,6 +214,10 @@ class Run:
             message=result.message,
         )
         return result
+
+    def _read_catalogue(self) -> Catalogue:
+        with connect(self.engine) as connection:
+            return Catalogue.load(connection)
 
     def _record_failed(self, path: Path, message: str) -> FileResult:
         with connect(self.engine) as connection, connection.begin():

@@ -11,7 +11,12 @@ from click.testing import CliRunner
 from sqlalchemy.engine import URL
 
 from etl.cli import main
-from etl.db import head_revision
+from etl.db import (
+    SQLITE_CHECKPOINT_PAGES,
+    SQLITE_WAL_LIMIT_BYTES,
+    create_warehouse_engine,
+    head_revision,
+)
 
 
 def _url(url: URL) -> str:
@@ -84,3 +89,19 @@ def test_a_missing_sqlite_warehouse_is_not_created_by_reading_commands(
     result = CliRunner().invoke(main, ["validate", str(spreadsheet)])
     assert "run 'ogi db upgrade', or pass --offline" in result.output
     assert list(workdir.iterdir()) == []
+
+
+def test_a_sqlite_warehouse_is_opened_in_wal_mode_with_sparse_checkpoints(tmp_path: Path) -> None:
+    engine = create_warehouse_engine(f"sqlite:///{tmp_path / 'warehouse.db'}")
+    with engine.connect() as connection:
+        pragmas = {
+            name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "synchronous", "wal_autocheckpoint", "journal_size_limit")
+        }
+    engine.dispose()
+    assert pragmas == {
+        "journal_mode": "wal",
+        "synchronous": 1,  # NORMAL
+        "wal_autocheckpoint": SQLITE_CHECKPOINT_PAGES,
+        "journal_size_limit": SQLITE_WAL_LIMIT_BYTES,
+    }

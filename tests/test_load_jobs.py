@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
+import os
+import pickle
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -10,12 +14,15 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 
 import etl.load
 from etl.cli import main
 from etl.extract import read_file
 from etl.load import collect_files, load_paths
+from etl.records import Fact, Location, ParsedValue, Qualifier
 from etl.synthetic import generate
 
 
@@ -119,3 +126,59 @@ def test_ogi_load_jobs(db_env: str, tmp_path: Path) -> None:
     bad = CliRunner().invoke(main, ["load", "--jobs", "0", str(written.directory)])
     assert bad.exit_code == 2
     assert "0 is not in the range x>=1" in bad.output
+
+
+def test_a_file_changed_after_a_worker_read_it_is_read_again(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = generate(tmp_path / "inbox", bodies=1, years=[2017], seed=3).files[0]
+    later = generate(tmp_path / "later", bodies=1, years=[2017], seed=4).files[0]
+    assert first.name == later.name and first.read_bytes() != later.read_bytes()
+    writer = os.getpid()
+
+    def read_then_change(path: Path, *, encoding: str | None = None) -> Any:
+        extraction = read_file(path, encoding=encoding)
+        if os.getpid() != writer:  # in the worker: the file changes once it has been read
+            shutil.copy(later, path)
+        return extraction
+
+    monkeypatch.setattr(etl.load, "read_extraction", read_then_change)
+    summary = load_paths(engine, [first], jobs=2)
+
+    assert summary.loaded == 1
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT sha256, content FROM source_files")).one()
+    assert stored.sha256 == hashlib.sha256(later.read_bytes()).hexdigest()
+    assert bytes(stored.content) == later.read_bytes()
+    assert _stored(engine) == _read([later])
+
+
+@given(
+    measure=st.text(min_size=1, max_size=20),
+    dims=st.lists(st.tuples(st.text(max_size=8), st.text(max_size=8)), max_size=3).map(tuple),
+    value=st.decimals(allow_nan=False, allow_infinity=False, places=4),
+    qualifier=st.sampled_from(["exact", "lower_bound", "estimate"]),
+    text=st.none() | st.text(max_size=10),
+    sheet=st.none() | st.text(max_size=8),
+    cell=st.none() | st.text(max_size=5),
+    unit=st.none() | st.sampled_from(["yuan", "wan_yuan"]),
+)
+def test_a_fact_sent_to_the_writer_arrives_equal(
+    measure: str,
+    dims: tuple[tuple[str, str], ...],
+    value: Decimal,
+    qualifier: Qualifier,
+    text: str | None,
+    sheet: str | None,
+    cell: str | None,
+    unit: str | None,
+) -> None:
+    """Facts pickle as flat tuples (`Fact.__reduce__`) and come back equal, hashable, frozen."""
+    fact = Fact(
+        measure, dims, ParsedValue(value, qualifier, text), Location("f.xlsx", sheet, cell), unit
+    )
+    received = pickle.loads(pickle.dumps(fact))
+    assert received == fact and hash(received) == hash(fact)
+    assert type(received.value) is ParsedValue and type(received.location) is Location
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        received.measure_code = "x"  # type: ignore[misc]

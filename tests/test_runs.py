@@ -12,6 +12,7 @@ import pytest
 from inbox_files import FIGURES_PER_FILE, broken_report, not_a_spreadsheet, synthetic_report
 from sqlalchemy import Engine, text
 
+from etl.fact_rows import Catalogue
 from etl.lineage import start_run
 from etl.load import load_paths
 from etl.locking import LockHeld
@@ -277,4 +278,33 @@ def test_run_details_lists_files_and_findings(engine: Engine, tmp_path: Path) ->
     ]
     assert [(g.rule_code, g.sheet, g.cell, g.found) for g in details.files[1].findings] == [
         ("cell.not_a_number", "主动公开", "C4", "八千余")
+    ]
+
+
+def test_a_run_reads_the_catalogue_once_and_each_body_once(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = tmp_path / "inbox"
+    for name in ("甲县", "乙县", "丙县"):
+        synthetic_report(inbox / f"{name}-2016.xlsx", name, year=2016)
+        synthetic_report(inbox / f"{name}-2017.xlsx", name, year=2017)
+    catalogue_reads = []
+    load = Catalogue.load
+
+    def counted(connection: Any) -> Catalogue:
+        catalogue_reads.append(1)
+        return load(connection)
+
+    monkeypatch.setattr(Catalogue, "load", staticmethod(counted))
+    summary = run_inbox(engine, inbox)
+
+    assert summary.loaded == 6
+    assert len(catalogue_reads) == 1
+    bodies = (
+        "SELECT name, COUNT(*) FROM agencies WHERE name LIKE '合成%' GROUP BY name ORDER BY name"
+    )
+    assert rows(engine, bodies) == [
+        ("合成丙县(synthetic)", 1),
+        ("合成乙县(synthetic)", 1),
+        ("合成甲县(synthetic)", 1),
     ]
