@@ -33,15 +33,17 @@ class FileSet:
 def generate_sets(
     out: Path, sizes: list[int], years: tuple[int, ...], seed: int, jobs: int
 ) -> tuple[dict[int, FileSet], dict[str, Any]]:
-    """The largest set generated once (reused when its manifest matches), and the smaller
-    ones as hard links to its first bodies' files: the same files, byte for byte."""
+    """The largest set generated once (reused when an earlier run generated at least as many
+    bodies with the same seed: a seed's first bodies are the same however many there are),
+    and the smaller ones as hard links to its first bodies' files, byte for byte the same."""
     largest = max(sizes) // len(years)
     everything = out / "inbox-all"
-    wanted = {"seed": seed, "bodies": largest, "years": list(years), "format": "xlsx"}
+    wanted = {"seed": seed, "years": list(years), "format": "xlsx"}
     manifest = everything / MANIFEST
     info: dict[str, Any] = {"bodies": largest, "years": list(years), "seed": seed}
     known = json.loads(manifest.read_text(encoding="utf-8")) if manifest.exists() else {}
-    if all(known.get(k) == v for k, v in wanted.items()) and not known.get("defects"):
+    same = all(known.get(k) == v for k, v in wanted.items()) and not known.get("defects")
+    if same and known.get("bodies", 0) >= largest:
         info["generated"] = False  # same seed, same files: kept from an earlier run
     else:
         shutil.rmtree(everything, ignore_errors=True)
