@@ -20,6 +20,7 @@ from etl.consistency import (
     Term,
     is_cross_year,
 )
+from etl.extract.memo import once
 from etl.records import ExtractedReport, Fact, Finding, Location
 from etl.rules import finding
 
@@ -33,31 +34,64 @@ class _Match:
     previous: bool
 
 
-@dataclass(frozen=True, slots=True)
 class _Indexed:
-    """A report with its facts by measure code: a rule looks up a few measures of a report of
-    a hundred figures, and scanning them all for every term was most of the checks' time."""
+    """A report with its facts looked up by term: a rule asks for a few measures of a report of
+    a hundred figures, and scanning them all for every term was most of the checks' time.
 
-    report: ExtractedReport
-    by_measure: dict[str, list[Fact]]
+    A term's facts (its measure's, whose dimensions include the term's) are found once per
+    report, through an index of the measure's facts by each (dimension, value) they have; each
+    comes with its dimensions as a dict, for grouping. Every list keeps the report's order.
+    """
+
+    __slots__ = ("_by_dim", "_by_measure", "_by_term", "year")
+
+    def __init__(self, report: ExtractedReport) -> None:
+        self.year = report.header.year
+        self._by_measure: dict[str, list[_Selected]] = {}
+        for fact in report.facts:
+            self._by_measure.setdefault(fact.measure_code, []).append((fact, dict(fact.dims)))
+        self._by_dim: dict[str, dict[tuple[str, str], list[_Selected]]] = {}
+        # By the term's id: hashing a term hashes its dimensions, and the rules, which hold
+        # the terms, outlive this index.
+        self._by_term: dict[int, list[_Selected]] = {}
+
+    def facts_of(self, term: Term) -> list[_Selected]:
+        """The facts the term selects, with their dimensions by name."""
+        found = self._by_term.get(id(term))
+        if found is None:
+            if not term.dims:
+                found = self._by_measure.get(term.measure_code, [])
+            else:
+                first, *rest = term.dims
+                found = self._dim_index(term.measure_code).get(first, [])
+                if rest:
+                    wanted = set(rest)
+                    found = [(fact, dims) for fact, dims in found if wanted <= set(fact.dims)]
+            self._by_term[id(term)] = found
+        return found
+
+    def _dim_index(self, measure_code: str) -> dict[tuple[str, str], list[_Selected]]:
+        index = self._by_dim.get(measure_code)
+        if index is None:
+            index = self._by_dim[measure_code] = {}
+            for fact, dims in self._by_measure.get(measure_code, []):
+                for pair in dict.fromkeys(fact.dims):  # a pair given twice selects it once
+                    index.setdefault(pair, []).append((fact, dims))
+        return index
 
 
-def _index(report: ExtractedReport) -> _Indexed:
-    by_measure: dict[str, list[Fact]] = {}
-    for fact in report.facts:
-        by_measure.setdefault(fact.measure_code, []).append(fact)
-    return _Indexed(report, by_measure)
+#: A fact a term selects, with its dimensions by name.
+_Selected = tuple[Fact, dict[str, str]]
 
 
 def check_report(
     report: ExtractedReport, *, rules: Sequence[ConsistencyRule] = CONSISTENCY_RULES
 ) -> list[Finding]:
     """Findings of the rules about one year that apply to the report's regime."""
-    current = _index(report)
+    current = _Indexed(report)
     return [
         f
-        for rule in rules
-        if not is_cross_year(rule) and _applies(rule, report)
+        for rule in _rules_for(rules, report.header.regime_code, cross_year=False)
         for f in _evaluate(rule, current, None)
     ]
 
@@ -71,28 +105,31 @@ def check_across_years(
     """Findings of the rules comparing the report with the body's previous-year report."""
     if previous is None:
         return []
-    current, before = _index(report), _index(previous)
+    current, before = _Indexed(report), _Indexed(previous)
     return [
         f
-        for rule in rules
-        if is_cross_year(rule) and _applies(rule, report)
+        for rule in _rules_for(rules, report.header.regime_code, cross_year=True)
         for f in _evaluate(rule, current, before)
     ]
 
 
-def _applies(rule: ConsistencyRule, report: ExtractedReport) -> bool:
-    return rule.regime_code is None or rule.regime_code == report.header.regime_code
+def _rules_for(
+    rules: Sequence[ConsistencyRule], regime: str, *, cross_year: bool
+) -> Sequence[ConsistencyRule]:
+    """The rules that apply to a regime's reports, one-year or cross-year ones, in order;
+    worked out once per tuple of rules and regime, as every report of a load asks the same."""
 
+    def build() -> tuple[ConsistencyRule, ...]:
+        return tuple(
+            rule
+            for rule in rules
+            if is_cross_year(rule) == cross_year
+            and (rule.regime_code is None or rule.regime_code == regime)
+        )
 
-def _selects(term: Term, fact: Fact, group_by: str | None, group: str | None) -> bool:
-    if fact.measure_code != term.measure_code or not set(term.dims) <= set(fact.dims):
-        return False
-    if group_by is None:
-        return True
-    # A fact without the grouping dimension (the proactive total, against each channel) belongs
-    # to every group.
-    value = dict(fact.dims).get(group_by)
-    return value is None or value == group
+    if not isinstance(rules, tuple):
+        return build()  # a list may change between calls
+    return once(rules, f"checks of {regime}, cross-year {cross_year}", build)
 
 
 def _select(
@@ -107,10 +144,13 @@ def _select(
         source = report if term.year_offset == 0 else previous
         if source is None:
             continue
+        is_previous = source is previous
+        # A fact without the grouping dimension (the proactive total, against each channel)
+        # belongs to every group.
         matches += [
-            _Match(fact, source.report.header.year, source is previous)
-            for fact in source.by_measure.get(term.measure_code, ())
-            if _selects(term, fact, group_by, group)
+            _Match(fact, source.year, is_previous)
+            for fact, dims in source.facts_of(term)
+            if group_by is None or (value := dims.get(group_by)) is None or value == group
         ]
     return matches
 
@@ -121,10 +161,11 @@ def _groups(
     """The values of the rule's grouping dimension among the facts it selects (or [None])."""
     if rule.group_by is None:
         return [None]
-    terms = [term for _, term in rule.roles()]
-    values = {
-        dict(m.fact.dims).get(rule.group_by) for m in _select(terms, report, previous, None, None)
-    }
+    values: set[str | None] = set()
+    for _, term in rule.roles():
+        source = report if term.year_offset == 0 else previous
+        if source is not None:
+            values.update(dims.get(rule.group_by) for _, dims in source.facts_of(term))
     return sorted(v for v in values if v is not None)
 
 
