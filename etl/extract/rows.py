@@ -43,6 +43,8 @@ def text_of(value: object) -> str:
 
 def is_blank(value: object) -> bool:
     """Whether a cell holds nothing (None, '' or only spaces)."""
+    if value.__class__ is float:
+        return False  # the common case, a figure: no need to write it out as text
     return text_of(value) == ""
 
 

@@ -80,7 +80,10 @@ class SectionReader:
     section: Section
     facts: list[Fact] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    _seen: dict[str, Location] = field(default_factory=dict)
+    # Where each row and each value cell was first met, as (row, column): a Location is made
+    # only for a finding, as most rows are met once.
+    _seen: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _cells: dict[str, tuple[int, int]] = field(default_factory=dict)
     _filled: set[str] = field(default_factory=set)
     _flagged: set[str] = field(default_factory=set)
     _items: dict[str, Item] = field(default_factory=dict)
@@ -156,7 +159,7 @@ class SectionReader:
         )
 
     def _item(self, item: Item, r: int, rows: RowMap[Target]) -> None:
-        if not self._first(item.code, item.label, self.data.where(r, rows.label_col)):
+        if not self._first(item.code, item.label, r, rows.label_col):
             return
         unit = item.unit
         if item.unit_choices and rows.unit_col is not None:
@@ -190,7 +193,7 @@ class SectionReader:
                 )
                 return
         label = row.label if not subtotal else f"{row.label} (小计)"
-        if not self._first(row.code, label, self.data.where(r, rows.label_col)):
+        if not self._first(row.code, label, r, rows.label_col):
             return
         for column, item, unit_column in _row_cells(grid, row):
             if column.code not in columns:
@@ -227,22 +230,24 @@ class SectionReader:
             )
             return
         item = part.item(name)
-        if self._first(f"{part.code}/{name}", name, self.data.where(r, rows.label_col)):
+        if self._first(f"{part.code}/{name}", name, r, rows.label_col):
             self._value(item, r, rows.value_col, item.unit)
 
-    def _first(self, key: str, label: str, where: Location) -> bool:
-        """True the first time a row is met; a second time is a duplicate."""
-        if key in self._seen:
-            first = self._seen[key]
+    def _first(self, key: str, label: str, r: int, c: int) -> bool:
+        """True the first time a row is met (its label at (r, c)); a second time is a
+        duplicate."""
+        first = self._seen.get(key)
+        if first is not None:
             self._finding(
                 "label.duplicate",
-                where,
-                f"expected {label} once, found it again (first at {first.sheet}!{first.cell})",
+                self.data.where(r, c),
+                f"expected {label} once, found it again "
+                f"(first at {self.data.sheet}!{cell_name(*first)})",
                 label,
                 f"{label} once",
             )
             return False
-        self._seen[key] = where
+        self._seen[key] = (r, c)
         return True
 
     def _unit(self, item: Item, r: int, c: int, choices: tuple[str, ...]) -> str | None:
@@ -275,15 +280,12 @@ class SectionReader:
 
     def _value(self, item: Item, r: int, c: int, unit: str | None) -> None:
         raw = self.data.cell(r, c)
-        key = f"cell:{item.code}"
-        where = None
-        if key not in self._seen:
-            where = self._seen[key] = self.data.where(r, c)
+        self._cells.setdefault(item.code, (r, c))
         if is_blank(raw):  # unknown, unless it is a formula saved without its value
             formula = self.data.uncached.get(cell_name(r, c))
             if formula is None:
                 return
-            where = where or self.data.where(r, c)
+            where = self.data.where(r, c)
             self._finding(
                 "cell.formula_uncached",
                 where,
@@ -294,7 +296,7 @@ class SectionReader:
             )
             self._flagged.add(item.code)
             return
-        where = where or self.data.where(r, c)
+        where = self.data.where(r, c)
         try:
             parsed = parse_value(raw, value_kind=item.value_kind, unit=unit)
         except ValueParseError as error:
@@ -326,11 +328,11 @@ class SectionReader:
         for item in once(section, "cells", lambda: tuple(section.cells())):
             if not item.required or item.code in self._filled or item.code in self._flagged:
                 continue
-            where = self._seen.get(f"cell:{item.code}")
-            found = "a blank cell" if where else "no such row"
+            cell = self._cells.get(item.code)
+            found = "a blank cell" if cell else "no such row"
             self._finding(
                 "cell.missing",
-                where or self.data.where(),
+                self.data.where(*cell) if cell else self.data.where(),
                 f"expected a figure for {item.label} ({item.code}), found {found}",
                 found,
                 f"a figure for {item.label}",
