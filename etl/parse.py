@@ -140,6 +140,10 @@ def _show(number: float) -> str:
 
 
 def _parse_text(raw: str, kind: ValueKind, unit: str | None, expected: str) -> ParsedValue | None:
+    if raw.isascii() and raw.isdigit():
+        # The common case of a CSV, plain digits ("8052"): no unit, sign, separator or
+        # qualifier to look for, and the same result as the rules below.
+        return _checked(Decimal(raw), kind, "exact", raw, raw, expected)
     found = raw.strip()
     if any(_disguised_digit(ch) for ch in raw):
         raise ValueParseError("cell.not_a_number", found, expected)

@@ -96,12 +96,54 @@ class SheetData:
     @property
     def width(self) -> int:
         """The number of columns of the used area."""
-        return max((len(row) for row in self.rows), default=0)
+        return max(map(len, self.rows), default=0)
 
 
-def map_rows(data: SheetData, by_code: Mapping[str, T], by_label: LabelIndex[T]) -> RowMap[T]:
+@dataclass(frozen=True, slots=True)
+class _Text(Generic[T]):
+    """What one text of a sheet is to a `RowIndex`: the target whose code it is (once
+    stripped), whether it is shaped like a code yet none of the index's, and the target whose
+    label it is."""
+
+    code: T | None
+    unknown_code: bool
+    label: T | None
+
+
+#: Most texts a `RowIndex` remembers (a layout's sheets repeat a few hundred across files).
+_MEMO_SIZE = 16384
+
+
+class RowIndex(Generic[T]):
+    """The rows of a section (or of 基本信息) by code and by label, for `map_rows`.
+
+    Every file of a layout repeats the same few hundred texts, and `map_rows` asks about each
+    text cell of a sheet: what a text is, found once, is remembered for the next files.
+    """
+
+    def __init__(self, by_code: Mapping[str, T], by_label: LabelIndex[T]) -> None:
+        self.by_code = by_code
+        self.by_label = by_label
+        #: The texts met so far, each with what it is.
+        self.known: dict[str, _Text[T]] = {}
+
+    def text(self, value: str) -> _Text[T]:
+        """What a text cell is: a code, an unknown code, a label (or nothing)."""
+        known = self.known.get(value)
+        if known is None:
+            if len(self.known) >= _MEMO_SIZE:
+                self.known.clear()
+            code = value.strip()
+            target = self.by_code.get(code)
+            unknown = target is None and bool(code) and bool(CODE_PATTERN.fullmatch(code))
+            known = _Text(target, unknown, self.by_label.find(value))
+            self.known[value] = known
+        return known
+
+
+def map_rows(data: SheetData, index: RowIndex[T]) -> RowMap[T]:
     """Find the code, label, value and unit columns and the target of every known row."""
-    code_counts, label_counts = _column_counts(data, by_code, by_label)
+    code_counts, label_counts = _column_counts(data, index)
     code_col = _best_column(code_counts)
     if code_col is not None:
         label_counts[code_col] = 0  # the codes are not the labels
@@ -113,35 +155,44 @@ def map_rows(data: SheetData, by_code: Mapping[str, T], by_label: LabelIndex[T])
         value_col = label_col + 1 + (code_col == label_col + 1)
     found: RowMap[T] = RowMap(code_col, label_col, value_col, unit_col, header_row)
     for r, row in enumerate(data.rows):
-        code = text_of(row[code_col]) if code_col is not None and code_col < len(row) else ""
-        if code in by_code:
-            found.targets[r] = by_code[code]
-            continue
-        if code and CODE_PATTERN.fullmatch(code):
-            found.unknown_codes[r] = code
-            continue
+        value = row[code_col] if code_col is not None and code_col < len(row) else ""
+        if isinstance(value, str):
+            text = index.text(value)
+            if text.code is not None:
+                found.targets[r] = text.code
+                continue
+            if text.unknown_code:
+                found.unknown_codes[r] = value.strip()
+                continue
+        else:  # a number or a date where codes are: never a code, but read as one would be
+            code = text_of(value)
+            if code in index.by_code:
+                found.targets[r] = index.by_code[code]
+                continue
+            if code and CODE_PATTERN.fullmatch(code):
+                found.unknown_codes[r] = code
+                continue
         label = row[label_col] if label_col < len(row) else ""
-        target = by_label.find(label) if isinstance(label, str) else None
+        target = index.text(label).label if isinstance(label, str) else None
         if target is not None:
             found.targets[r] = target
     return found
 
 
-def _column_counts(
-    data: SheetData, by_code: Mapping[str, T], by_label: LabelIndex[T]
-) -> tuple[list[int], list[int]]:
+def _column_counts(data: SheetData, index: RowIndex[T]) -> tuple[list[int], list[int]]:
     """How many cells of each column are known codes, and how many are known labels."""
     width = data.width
     codes = [0] * width
     labels = [0] * width
-    find = by_label.find
+    known = index.known
     for row in data.rows:
         for c, value in enumerate(row):
             if not isinstance(value, str) or not value:
                 continue  # numbers and blanks are neither codes nor labels
-            if value.strip() in by_code:
+            text = known.get(value) or index.text(value)  # the hot loop of reading
+            if text.code is not None:
                 codes[c] += 1
-            if find(value) is not None:
+            if text.label is not None:
                 labels[c] += 1
     return codes, labels
 

@@ -14,6 +14,7 @@ from etl.extract.grid_headers import find_grid_columns
 from etl.extract.memo import once
 from etl.extract.rows import (
     VALUE_HEADERS,
+    RowIndex,
     RowMap,
     SheetData,
     cell_name,
@@ -46,11 +47,11 @@ class _GridTitle:
 Target = Item | Heading | RepeatingList | _GridRowTarget | _GridTitle
 
 
-_Plan = tuple[dict[str, Target], LabelIndex[Target], dict[str, Item]]
+_Plan = tuple[RowIndex[Target], dict[str, Item]]
 
 
 def _plan(section: Section) -> _Plan:
-    """The section's targets by code, by label, and its items by code (built once)."""
+    """The section's targets by code and by label, and its items by code (built once)."""
     return once(section, "plan", lambda: _build_plan(section))
 
 
@@ -69,7 +70,7 @@ def _build_plan(section: Section) -> _Plan:
                 by_code[row.code] = _GridRowTarget(part, row)
                 labels += [(label, _GridRowTarget(part, row)) for label in row.labels]
     items = {code: t for code, t in by_code.items() if isinstance(t, Item)}
-    return by_code, LabelIndex(labels), items
+    return RowIndex(by_code, LabelIndex(labels)), items
 
 
 @dataclass(slots=True)
@@ -90,8 +91,8 @@ class SectionReader:
 
     def read(self) -> None:
         """Read every row of the sheet, then check that required cells were filled."""
-        by_code, labels, self._items = _plan(self.section)
-        rows = map_rows(self.data, by_code, labels)
+        index, self._items = _plan(self.section)
+        rows = map_rows(self.data, index)
         columns, consumed = self._grid_columns(rows)
         self._walk(rows, columns, consumed)
         self._check_required()
