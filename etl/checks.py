@@ -9,8 +9,8 @@ rule gives one finding at its first figure's cell, naming every cell, value and 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from etl.consistency import (
     CONSISTENCY_RULES,
@@ -25,9 +25,9 @@ from etl.records import ExtractedReport, Fact, Finding, Location
 from etl.rules import finding
 
 
-@dataclass(frozen=True, slots=True)
-class _Match:
-    """A fact a term selected, and the year of the report it belongs to."""
+class _Match(NamedTuple):
+    """A fact a term selected, and the year of the report it belongs to (a tuple: a rule
+    grouped by applicant or row makes thousands of them per report)."""
 
     fact: Fact
     year: int
@@ -43,7 +43,7 @@ class _Indexed:
     comes with its dimensions as a dict, for grouping. Every list keeps the report's order.
     """
 
-    __slots__ = ("_by_dim", "_by_measure", "_by_term", "year")
+    __slots__ = ("_by_dim", "_by_group", "_by_measure", "_by_term", "year")
 
     def __init__(self, report: ExtractedReport) -> None:
         self.year = report.header.year
@@ -54,6 +54,7 @@ class _Indexed:
         # By the term's id: hashing a term hashes its dimensions, and the rules, which hold
         # the terms, outlive this index.
         self._by_term: dict[int, list[_Selected]] = {}
+        self._by_group: dict[tuple[int, str], dict[str | None, list[_Selected]]] = {}
 
     def facts_of(self, term: Term) -> list[_Selected]:
         """The facts the term selects, with their dimensions by name."""
@@ -70,6 +71,22 @@ class _Indexed:
             self._by_term[id(term)] = found
         return found
 
+    def facts_in_group(self, term: Term, group_by: str, group: str | None) -> list[_Selected]:
+        """The facts the term selects whose `group_by` dimension is `group`, and those
+        without that dimension: they belong to every group (the proactive total, against each
+        channel). The term's facts are split by group once, not scanned again for each."""
+        groups = self.groups_of(term, group_by)
+        found = groups.get(group)
+        return found if found is not None else groups.get(None, [])
+
+    def groups_of(self, term: Term, group_by: str) -> dict[str | None, list[_Selected]]:
+        """The term's facts by their value of `group_by` (see `_split`), split once."""
+        key = (id(term), group_by)
+        groups = self._by_group.get(key)
+        if groups is None:
+            groups = self._by_group[key] = _split(self.facts_of(term), group_by)
+        return groups
+
     def _dim_index(self, measure_code: str) -> dict[tuple[str, str], list[_Selected]]:
         index = self._by_dim.get(measure_code)
         if index is None:
@@ -82,6 +99,19 @@ class _Indexed:
 
 #: A fact a term selects, with its dimensions by name.
 _Selected = tuple[Fact, dict[str, str]]
+
+
+def _split(facts: list[_Selected], group_by: str) -> dict[str | None, list[_Selected]]:
+    """The facts by their value of `group_by`, in order; those without it are in every list
+    (and alone under None)."""
+    groups: dict[str | None, list[_Selected]] = {
+        selected[1].get(group_by): [] for selected in facts
+    }
+    for selected in facts:
+        value = selected[1].get(group_by)
+        for members in groups.values() if value is None else (groups[value],):
+            members.append(selected)
+    return groups
 
 
 def check_report(
@@ -145,13 +175,12 @@ def _select(
         if source is None:
             continue
         is_previous = source is previous
-        # A fact without the grouping dimension (the proactive total, against each channel)
-        # belongs to every group.
-        matches += [
-            _Match(fact, source.year, is_previous)
-            for fact, dims in source.facts_of(term)
-            if group_by is None or (value := dims.get(group_by)) is None or value == group
-        ]
+        selected = (
+            source.facts_of(term)
+            if group_by is None
+            else source.facts_in_group(term, group_by, group)
+        )
+        matches += [_Match(fact, source.year, is_previous) for fact, _ in selected]
     return matches
 
 
@@ -165,15 +194,16 @@ def _groups(
     for _, term in rule.roles():
         source = report if term.year_offset == 0 else previous
         if source is not None:
-            values.update(dims.get(rule.group_by) for _, dims in source.facts_of(term))
+            values.update(source.groups_of(term, rule.group_by))
     return sorted(v for v in values if v is not None)
 
 
 def _evaluate(rule: ConsistencyRule, report: _Indexed, previous: _Indexed | None) -> list[Finding]:
     found = []
+    cross_year = is_cross_year(rule)
     for group in _groups(rule, report, previous):
         if isinstance(rule, SumRule):
-            result = _check_sum(rule, report, previous, group)
+            result = _check_sum(rule, report, previous, group, cross_year=cross_year)
         else:
             result = _check_share(rule, report, previous, group)
         if result is not None:
@@ -182,13 +212,18 @@ def _evaluate(rule: ConsistencyRule, report: _Indexed, previous: _Indexed | None
 
 
 def _check_sum(
-    rule: SumRule, report: _Indexed, previous: _Indexed | None, group: str | None
+    rule: SumRule,
+    report: _Indexed,
+    previous: _Indexed | None,
+    group: str | None,
+    *,
+    cross_year: bool,
 ) -> Finding | None:
     left = _select(rule.left, report, previous, rule.group_by, group)
     right = _select(rule.right, report, previous, rule.group_by, group)
     if not left or not right or not _all_exact(left + right):
         return None
-    if is_cross_year(rule) and not any(m.previous for m in left + right):
+    if cross_year and not any(m.previous for m in left + right):
         return None  # last year's report lacks the figure (a std2019 table 二 before std2021)
     left_sum, right_sum = _total(left), _total(right)
     if left_sum == right_sum:

@@ -7,6 +7,7 @@ problem becomes a finding naming the cell; reading goes on to the end of the she
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from etl import rules
@@ -281,7 +282,11 @@ class SectionReader:
 
     def _value(self, item: Item, r: int, c: int, unit: str | None) -> None:
         raw = self.data.cell(r, c)
-        self._cells.setdefault(item.code, (r, c))
+        if item.code not in self._cells:
+            self._cells[item.code] = (r, c)
+        if raw.__class__ is float:  # the common case, a figure: parse it straight away
+            self._fact(item, raw, r, c, unit)
+            return
         if is_blank(raw):  # unknown, unless it is a formula saved without its value
             formula = self.data.uncached.get(cell_name(r, c))
             if formula is None:
@@ -297,6 +302,10 @@ class SectionReader:
             )
             self._flagged.add(item.code)
             return
+        self._fact(item, raw, r, c, unit)
+
+    def _fact(self, item: Item, raw: object, r: int, c: int, unit: str | None) -> None:
+        """The fact of a cell that is not blank, or the finding of why it is no figure."""
         where = self.data.where(r, c)
         try:
             parsed = parse_value(raw, value_kind=item.value_kind, unit=unit)
@@ -326,8 +335,9 @@ class SectionReader:
 
     def _check_required(self) -> None:
         section = self.section
-        for item in once(section, "cells", lambda: tuple(section.cells())):
-            if not item.required or item.code in self._filled or item.code in self._flagged:
+        required = once(section, "required cells", lambda: tuple(_required_cells(section)))
+        for item in required:
+            if item.code in self._filled or item.code in self._flagged:
                 continue
             cell = self._cells.get(item.code)
             found = "a blank cell" if cell else "no such row"
@@ -353,6 +363,10 @@ def _row_cells(grid: Grid, row: GridRow) -> tuple[tuple[GridColumn, Item, GridCo
             for column in grid.value_columns
         ),
     )
+
+
+def _required_cells(section: Section) -> Iterator[Item]:
+    return (item for item in section.cells() if item.required)
 
 
 def missing_sheet(file: str, section: Section, present: list[str]) -> Finding:

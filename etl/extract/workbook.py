@@ -126,13 +126,12 @@ def _choose_layout(
 ) -> Layout | None:
     """The layout of the header's regime; a finding when it has none or the sheets are
     another layout's. Falls back to the layout the sheets look like, to find more problems."""
-    by_sheets = max(
-        registered_layouts(),
-        key=lambda layout: (
-            sheets.overlap(layout),
-            sheets.overlap(layout) / max(len(layout.sections), 1),
-        ),
-    )
+
+    def fit(layout: Layout) -> tuple[int, float]:
+        overlap = sheets.overlap(layout)
+        return overlap, overlap / max(len(layout.sections), 1)
+
+    by_sheets = max(registered_layouts(), key=fit)
     where = values.get("header.regime", ("", Location(file, HEADER_SHEET)))[1]
     if regime is None:
         return by_sheets
