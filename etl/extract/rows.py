@@ -102,12 +102,14 @@ class SheetData:
 @dataclass(frozen=True, slots=True)
 class _Text(Generic[T]):
     """What one text of a sheet is to a `RowIndex`: the target whose code it is (once
-    stripped), whether it is shaped like a code yet none of the index's, and the target whose
-    label it is."""
+    stripped), whether it is shaped like a code yet none of the index's, the target whose
+    label it is, and whether it heads a value column or a unit column."""
 
     code: T | None
     unknown_code: bool
     label: T | None
+    value_header: bool
+    unit_header: bool
 
 
 #: Most texts a `RowIndex` remembers (a layout's sheets repeat a few hundred across files).
@@ -136,7 +138,9 @@ class RowIndex(Generic[T]):
             code = value.strip()
             target = self.by_code.get(code)
             unknown = target is None and bool(code) and bool(CODE_PATTERN.fullmatch(code))
-            known = _Text(target, unknown, self.by_label.find(value))
+            name = normalise_label(value)
+            label = self.by_label.find(value)
+            known = _Text(target, unknown, label, name in VALUE_HEADERS, name in UNIT_HEADERS)
             self.known[value] = known
         return known
 
@@ -150,7 +154,7 @@ def map_rows(data: SheetData, index: RowIndex[T]) -> RowMap[T]:
     label_col = _best_column(label_counts)
     if label_col is None:
         label_col = 0 if code_col is None else code_col + 1
-    header_row, value_col, unit_col = _header(data, {code_col, label_col})
+    header_row, value_col, unit_col = _header(data, index, {code_col, label_col})
     if value_col is None:
         value_col = label_col + 1 + (code_col == label_col + 1)
     found: RowMap[T] = RowMap(code_col, label_col, value_col, unit_col, header_row)
@@ -203,12 +207,14 @@ def _best_column(counts: list[int]) -> int | None:
     return counts.index(most) if most > 0 else None
 
 
-def _header(data: SheetData, skip: set[int | None]) -> tuple[int, int | None, int | None]:
+def _header(
+    data: SheetData, index: RowIndex[T], skip: set[int | None]
+) -> tuple[int, int | None, int | None]:
     """The first row naming a value column, that column, and the unit column beside it."""
     for r, row in enumerate(data.rows):
-        names = [normalise_label(v) if isinstance(v, str) else "" for v in row]
-        for c, name in enumerate(names):
-            if c not in skip and name in VALUE_HEADERS:
-                unit = next((u for u, n in enumerate(names) if n in UNIT_HEADERS), None)
+        texts = [index.text(v) if isinstance(v, str) else None for v in row]
+        for c, text in enumerate(texts):
+            if c not in skip and text is not None and text.value_header:
+                unit = next((u for u, t in enumerate(texts) if t and t.unit_header), None)
                 return r, c, unit
     return -1, None, None
