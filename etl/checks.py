@@ -9,8 +9,8 @@ rule gives one finding at its first figure's cell, naming every cell, value and 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from etl.consistency import (
     CONSISTENCY_RULES,
@@ -20,44 +20,108 @@ from etl.consistency import (
     Term,
     is_cross_year,
 )
+from etl.extract.memo import once
 from etl.records import ExtractedReport, Fact, Finding, Location
 from etl.rules import finding
 
 
-@dataclass(frozen=True, slots=True)
-class _Match:
-    """A fact a term selected, and the year of the report it belongs to."""
+class _Match(NamedTuple):
+    """A fact a term selected, and the year of the report it belongs to (a tuple: a rule
+    grouped by applicant or row makes thousands of them per report)."""
 
     fact: Fact
     year: int
     previous: bool
 
 
-@dataclass(frozen=True, slots=True)
 class _Indexed:
-    """A report with its facts by measure code: a rule looks up a few measures of a report of
-    a hundred figures, and scanning them all for every term was most of the checks' time."""
+    """A report with its facts looked up by term: a rule asks for a few measures of a report of
+    a hundred figures, and scanning them all for every term was most of the checks' time.
 
-    report: ExtractedReport
-    by_measure: dict[str, list[Fact]]
+    A term's facts (its measure's, whose dimensions include the term's) are found once per
+    report, through an index of the measure's facts by each (dimension, value) they have; each
+    comes with its dimensions as a dict, for grouping. Every list keeps the report's order.
+    """
+
+    __slots__ = ("_by_dim", "_by_group", "_by_measure", "_by_term", "year")
+
+    def __init__(self, report: ExtractedReport) -> None:
+        self.year = report.header.year
+        self._by_measure: dict[str, list[_Selected]] = {}
+        for fact in report.facts:
+            self._by_measure.setdefault(fact.measure_code, []).append((fact, dict(fact.dims)))
+        self._by_dim: dict[str, dict[tuple[str, str], list[_Selected]]] = {}
+        # By the term's id: hashing a term hashes its dimensions, and the rules, which hold
+        # the terms, outlive this index.
+        self._by_term: dict[int, list[_Selected]] = {}
+        self._by_group: dict[tuple[int, str], dict[str | None, list[_Selected]]] = {}
+
+    def facts_of(self, term: Term) -> list[_Selected]:
+        """The facts the term selects, with their dimensions by name."""
+        found = self._by_term.get(id(term))
+        if found is None:
+            if not term.dims:
+                found = self._by_measure.get(term.measure_code, [])
+            else:
+                first, *rest = term.dims
+                found = self._dim_index(term.measure_code).get(first, [])
+                if rest:
+                    wanted = set(rest)
+                    found = [(fact, dims) for fact, dims in found if wanted <= set(fact.dims)]
+            self._by_term[id(term)] = found
+        return found
+
+    def facts_in_group(self, term: Term, group_by: str, group: str | None) -> list[_Selected]:
+        """The facts the term selects whose `group_by` dimension is `group`, and those
+        without that dimension: they belong to every group (the proactive total, against each
+        channel). The term's facts are split by group once, not scanned again for each."""
+        groups = self.groups_of(term, group_by)
+        found = groups.get(group)
+        return found if found is not None else groups.get(None, [])
+
+    def groups_of(self, term: Term, group_by: str) -> dict[str | None, list[_Selected]]:
+        """The term's facts by their value of `group_by` (see `_split`), split once."""
+        key = (id(term), group_by)
+        groups = self._by_group.get(key)
+        if groups is None:
+            groups = self._by_group[key] = _split(self.facts_of(term), group_by)
+        return groups
+
+    def _dim_index(self, measure_code: str) -> dict[tuple[str, str], list[_Selected]]:
+        index = self._by_dim.get(measure_code)
+        if index is None:
+            index = self._by_dim[measure_code] = {}
+            for fact, dims in self._by_measure.get(measure_code, []):
+                for pair in dict.fromkeys(fact.dims):  # a pair given twice selects it once
+                    index.setdefault(pair, []).append((fact, dims))
+        return index
 
 
-def _index(report: ExtractedReport) -> _Indexed:
-    by_measure: dict[str, list[Fact]] = {}
-    for fact in report.facts:
-        by_measure.setdefault(fact.measure_code, []).append(fact)
-    return _Indexed(report, by_measure)
+#: A fact a term selects, with its dimensions by name.
+_Selected = tuple[Fact, dict[str, str]]
+
+
+def _split(facts: list[_Selected], group_by: str) -> dict[str | None, list[_Selected]]:
+    """The facts by their value of `group_by`, in order; those without it are in every list
+    (and alone under None)."""
+    groups: dict[str | None, list[_Selected]] = {
+        selected[1].get(group_by): [] for selected in facts
+    }
+    for selected in facts:
+        value = selected[1].get(group_by)
+        for members in groups.values() if value is None else (groups[value],):
+            members.append(selected)
+    return groups
 
 
 def check_report(
     report: ExtractedReport, *, rules: Sequence[ConsistencyRule] = CONSISTENCY_RULES
 ) -> list[Finding]:
     """Findings of the rules about one year that apply to the report's regime."""
-    current = _index(report)
+    current = _Indexed(report)
     return [
         f
-        for rule in rules
-        if not is_cross_year(rule) and _applies(rule, report)
+        for rule in _rules_for(rules, report.header.regime_code, cross_year=False)
         for f in _evaluate(rule, current, None)
     ]
 
@@ -71,28 +135,31 @@ def check_across_years(
     """Findings of the rules comparing the report with the body's previous-year report."""
     if previous is None:
         return []
-    current, before = _index(report), _index(previous)
+    current, before = _Indexed(report), _Indexed(previous)
     return [
         f
-        for rule in rules
-        if is_cross_year(rule) and _applies(rule, report)
+        for rule in _rules_for(rules, report.header.regime_code, cross_year=True)
         for f in _evaluate(rule, current, before)
     ]
 
 
-def _applies(rule: ConsistencyRule, report: ExtractedReport) -> bool:
-    return rule.regime_code is None or rule.regime_code == report.header.regime_code
+def _rules_for(
+    rules: Sequence[ConsistencyRule], regime: str, *, cross_year: bool
+) -> Sequence[ConsistencyRule]:
+    """The rules that apply to a regime's reports, one-year or cross-year ones, in order;
+    worked out once per tuple of rules and regime, as every report of a load asks the same."""
 
+    def build() -> tuple[ConsistencyRule, ...]:
+        return tuple(
+            rule
+            for rule in rules
+            if is_cross_year(rule) == cross_year
+            and (rule.regime_code is None or rule.regime_code == regime)
+        )
 
-def _selects(term: Term, fact: Fact, group_by: str | None, group: str | None) -> bool:
-    if fact.measure_code != term.measure_code or not set(term.dims) <= set(fact.dims):
-        return False
-    if group_by is None:
-        return True
-    # A fact without the grouping dimension (the proactive total, against each channel) belongs
-    # to every group.
-    value = dict(fact.dims).get(group_by)
-    return value is None or value == group
+    if not isinstance(rules, tuple):
+        return build()  # a list may change between calls
+    return once(rules, f"checks of {regime}, cross-year {cross_year}", build)
 
 
 def _select(
@@ -107,11 +174,13 @@ def _select(
         source = report if term.year_offset == 0 else previous
         if source is None:
             continue
-        matches += [
-            _Match(fact, source.report.header.year, source is previous)
-            for fact in source.by_measure.get(term.measure_code, ())
-            if _selects(term, fact, group_by, group)
-        ]
+        is_previous = source is previous
+        selected = (
+            source.facts_of(term)
+            if group_by is None
+            else source.facts_in_group(term, group_by, group)
+        )
+        matches += [_Match(fact, source.year, is_previous) for fact, _ in selected]
     return matches
 
 
@@ -121,18 +190,20 @@ def _groups(
     """The values of the rule's grouping dimension among the facts it selects (or [None])."""
     if rule.group_by is None:
         return [None]
-    terms = [term for _, term in rule.roles()]
-    values = {
-        dict(m.fact.dims).get(rule.group_by) for m in _select(terms, report, previous, None, None)
-    }
+    values: set[str | None] = set()
+    for _, term in rule.roles():
+        source = report if term.year_offset == 0 else previous
+        if source is not None:
+            values.update(source.groups_of(term, rule.group_by))
     return sorted(v for v in values if v is not None)
 
 
 def _evaluate(rule: ConsistencyRule, report: _Indexed, previous: _Indexed | None) -> list[Finding]:
     found = []
+    cross_year = is_cross_year(rule)
     for group in _groups(rule, report, previous):
         if isinstance(rule, SumRule):
-            result = _check_sum(rule, report, previous, group)
+            result = _check_sum(rule, report, previous, group, cross_year=cross_year)
         else:
             result = _check_share(rule, report, previous, group)
         if result is not None:
@@ -141,13 +212,18 @@ def _evaluate(rule: ConsistencyRule, report: _Indexed, previous: _Indexed | None
 
 
 def _check_sum(
-    rule: SumRule, report: _Indexed, previous: _Indexed | None, group: str | None
+    rule: SumRule,
+    report: _Indexed,
+    previous: _Indexed | None,
+    group: str | None,
+    *,
+    cross_year: bool,
 ) -> Finding | None:
     left = _select(rule.left, report, previous, rule.group_by, group)
     right = _select(rule.right, report, previous, rule.group_by, group)
     if not left or not right or not _all_exact(left + right):
         return None
-    if is_cross_year(rule) and not any(m.previous for m in left + right):
+    if cross_year and not any(m.previous for m in left + right):
         return None  # last year's report lacks the figure (a std2019 table 二 before std2021)
     left_sum, right_sum = _total(left), _total(right)
     if left_sum == right_sum:

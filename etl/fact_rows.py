@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table, insert, select
 
-from etl.records import ExtractedReport, Fact, Finding
+from etl.records import Dims, ExtractedReport, Fact, Finding
 from etl.rules import finding
 from models.base import Base
 from models.facts import FACT_TABLES
@@ -126,11 +126,9 @@ def fact_findings(catalogue: Catalogue, report: ExtractedReport) -> list[Finding
                 )
             )
             continue
-        table = fact_table(measure.fact_table)
-        expected = set(dim_columns(measure.fact_table))
-        given = {("township_agency_id" if n == TOWNSHIP_DIM else n) for n, _ in fact.dims}
-        given |= DEFAULT_DIMS.get(measure.fact_table, {}).keys() & expected
-        if given != expected or len(fact.dims) != len(dict(fact.dims)):
+        is_count, has_unit = _checked_columns(measure.fact_table)
+        if not _dims_fit(measure.fact_table, fact.dims):
+            expected = dim_columns(measure.fact_table)
             found.append(
                 finding(
                     "load.dims_invalid",
@@ -141,7 +139,7 @@ def fact_findings(catalogue: Catalogue, report: ExtractedReport) -> list[Finding
                     expected=_listed(expected),
                 )
             )
-        if "unit_code" in table.columns and catalogue.unit_for(fact) is None:
+        if has_unit and catalogue.unit_for(fact) is None:
             found.append(
                 finding(
                     "load.unit_missing",
@@ -151,7 +149,7 @@ def fact_findings(catalogue: Catalogue, report: ExtractedReport) -> list[Finding
                     expected="a unit",
                 )
             )
-        if table.columns["value"].type.python_type is int and fact.value.value % 1:
+        if is_count and fact.value.value % 1:
             found.append(
                 finding(
                     "cell.not_whole",
@@ -162,6 +160,22 @@ def fact_findings(catalogue: Catalogue, report: ExtractedReport) -> list[Finding
                 )
             )
     return found
+
+
+@cache
+def _checked_columns(table_name: str) -> tuple[bool, bool]:
+    """Whether a fact table's values are counts (whole numbers), and whether it has units."""
+    return _counts(table_name), "unit_code" in fact_table(table_name).columns
+
+
+# A report's facts repeat a few hundred (table, dimensions) pairs, file after file.
+@lru_cache(maxsize=4096)
+def _dims_fit(table_name: str, dims: Dims) -> bool:
+    """Whether the dimensions are exactly the table's, each once (defaults may be left out)."""
+    expected = set(dim_columns(table_name))
+    given = {("township_agency_id" if n == TOWNSHIP_DIM else n) for n, _ in dims}
+    given |= DEFAULT_DIMS.get(table_name, {}).keys() & expected
+    return given == expected and len(dims) == len(dict(dims))
 
 
 @dataclass(frozen=True, slots=True)

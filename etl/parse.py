@@ -89,6 +89,11 @@ def parse_value(raw: object, *, value_kind: str, unit: str | None = None) -> Par
     naming another money or percent unit (89693元 where 万元 is expected) is an error, never a
     silently wrong number. Raises `ValueParseError` for anything else.
     """
+    if raw.__class__ is float and value_kind in ("count", "signed"):
+        # The common case first, a whole figure such as 8052.0: `_checked` would give the same.
+        whole = _whole(raw, value_kind)
+        if whole is not None:
+            return whole
     if value_kind not in VALUE_KINDS:
         raise ValueError(f"unknown value kind {value_kind!r}")
     kind = value_kind
@@ -102,11 +107,6 @@ def parse_value(raw: object, *, value_kind: str, unit: str | None = None) -> Par
     if isinstance(raw, int):
         return _checked(Decimal(raw), kind, "exact", None, str(raw), expected)
     if isinstance(raw, float):
-        if kind in ("count", "signed") and raw.is_integer() and abs(raw) < _WHOLE_LIMIT:
-            # The common case, a whole figure: `_checked` would give the same, only slower.
-            whole = int(raw)
-            if whole >= 0 or kind == "signed":
-                return ParsedValue(Decimal(whole), "exact", None)
         if not math.isfinite(raw):
             raise ValueParseError("cell.not_a_number", str(raw), expected)
         # repr is the shortest text that round-trips: 88.6 stays 88.6; 8052.0 is whole.
@@ -119,11 +119,31 @@ def parse_value(raw: object, *, value_kind: str, unit: str | None = None) -> Par
     raise ValueParseError("cell.not_a_number", str(raw), expected)
 
 
+def _whole(raw: float, kind: str) -> ParsedValue | None:
+    """A float cell holding a whole count as its value, None when it needs the full rules."""
+    if not raw.is_integer() or abs(raw) >= _WHOLE_LIMIT:
+        return None
+    whole = int(raw)
+    if whole < 0 and kind != "signed":
+        return None
+    return _exact_whole(whole)
+
+
+# The same few thousand whole figures recur across files; values are immutable, so shared.
+@lru_cache(maxsize=8192)
+def _exact_whole(whole: int) -> ParsedValue:
+    return ParsedValue(Decimal(whole), "exact", None)
+
+
 def _show(number: float) -> str:
     return str(int(number)) if number.is_integer() else repr(number)
 
 
 def _parse_text(raw: str, kind: ValueKind, unit: str | None, expected: str) -> ParsedValue | None:
+    if raw.isascii() and raw.isdigit():
+        # The common case of a CSV, plain digits ("8052"): no unit, sign, separator or
+        # qualifier to look for, and the same result as the rules below.
+        return _checked(Decimal(raw), kind, "exact", raw, raw, expected)
     found = raw.strip()
     if any(_disguised_digit(ch) for ch in raw):
         raise ValueParseError("cell.not_a_number", found, expected)

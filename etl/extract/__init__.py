@@ -24,12 +24,16 @@ def read_file(path: Path, *, encoding: str | None = None) -> Extraction:
     BOM, else GBK/GB18030).
     """
     path = Path(path)
-    sniffed = sniff_file(path)
+    sniffed = sniff_file(path, keep_open=True)
     extraction = Extraction(path=path, file_format=sniffed.file_format, findings=sniffed.findings)
-    if sniffed.file_format == "csv":
-        _read_csv(path, encoding, extraction)
-    elif sniffed.file_format is not None:
-        read_workbook(path, extraction)
+    try:
+        if sniffed.file_format == "csv":
+            _read_csv(path, encoding, extraction)
+        elif sniffed.file_format is not None:
+            read_workbook(path, extraction, sniffed.archive)
+    finally:
+        if sniffed.archive is not None:
+            sniffed.archive.close()
     return extraction
 
 

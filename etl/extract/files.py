@@ -13,7 +13,9 @@ import re
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 from etl import rules
@@ -46,10 +48,16 @@ class Sniffed:
 
     file_format: FileFormat | None
     findings: list[Finding] = field(default_factory=list)
+    #: An accepted xlsx's zip, left open for `FormulaScan` when asked (`keep_open`): opening
+    #: it again cost as much as the rest of sniffing. Whoever asked closes it.
+    archive: zipfile.ZipFile | None = None
 
 
-def sniff_file(path: Path) -> Sniffed:
-    """Recognise the file by its bytes and check its size; zips also by their declared parts."""
+def sniff_file(path: Path, *, keep_open: bool = False) -> Sniffed:
+    """Recognise the file by its bytes and check its size; zips also by their declared parts.
+
+    With `keep_open`, an accepted xlsx comes with its zip still open (`Sniffed.archive`).
+    """
     where = Location(path.name)
     if not path.is_file():
         return _reject("file.not_spreadsheet", where, "a spreadsheet file", "no such file")
@@ -63,7 +71,7 @@ def sniff_file(path: Path) -> Sniffed:
     with path.open("rb") as stream:
         head = stream.read(8)
     if head.startswith(b"PK"):
-        return _sniff_zip(path, where)
+        return _sniff_zip(path, where, keep_open)
     if head == _OLE2:
         return Sniffed("xls")
     if head.startswith(b"%PDF"):
@@ -78,12 +86,20 @@ def sniff_file(path: Path) -> Sniffed:
 _WANTED = "an xlsx, xls or csv spreadsheet"
 
 
-def _sniff_zip(path: Path, where: Location) -> Sniffed:
+def _sniff_zip(path: Path, where: Location, keep_open: bool) -> Sniffed:
     try:
-        with zipfile.ZipFile(path) as archive:
-            parts = archive.infolist()
+        archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         return _reject("file.corrupt", where, "a complete xlsx workbook", f"a damaged zip ({exc})")
+    sniffed = _check_parts(archive.infolist(), where)
+    if keep_open and sniffed.file_format is not None:
+        sniffed.archive = archive
+    else:
+        archive.close()
+    return sniffed
+
+
+def _check_parts(parts: list[zipfile.ZipInfo], where: Location) -> Sniffed:
     names = {part.filename for part in parts}
     if "xl/workbook.xml" not in names:
         found = "a Word document" if "word/document.xml" in names else "a zip archive"
@@ -126,9 +142,11 @@ class FormulaScan:
     """`uncached_formulas` one sheet at a time, each read when first asked for: a reader asks
     only about a blank cell where a figure belongs, so most sheets' XML is never parsed."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, archive: zipfile.ZipFile | None = None) -> None:
+        """Scan `path`, through `archive` when it is already open (it is left open)."""
         self._path = path
-        self._archive: zipfile.ZipFile | None = None
+        self._archive = archive
+        self._owned = archive is None
         self._parts: dict[str, str] | None = None
         self._found: dict[str, dict[str, str]] = {}
 
@@ -136,7 +154,7 @@ class FormulaScan:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._archive is not None:
+        if self._archive is not None and self._owned:
             self._archive.close()
             self._archive = None
 
@@ -158,6 +176,7 @@ class FormulaScan:
     def _open(self) -> zipfile.ZipFile:
         if self._archive is None:
             self._archive = zipfile.ZipFile(self._path)
+            self._owned = True
         return self._archive
 
     def _sheet_parts(self) -> dict[str, str]:
@@ -173,6 +192,10 @@ class _LazySheet(Mapping[str, str]):
 
     def __getitem__(self, cell: str) -> str:
         return self._scan.sheet(self._name)[cell]
+
+    def get(self, cell: str, default: Any = None) -> Any:
+        # Asked of every blank figure cell: Mapping.get's KeyError costs more than the lookup.
+        return self._scan.sheet(self._name).get(cell, default)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._scan.sheet(self._name))
@@ -201,17 +224,26 @@ def _uncached_in(xml: bytes) -> dict[str, str]:
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → the zip part holding its XML, through the workbook's relationships."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_PKG_REL}Relationship")}
+    targets = _sheet_targets(
+        archive.read("xl/workbook.xml"), archive.read("xl/_rels/workbook.xml.rels")
+    )
     present = set(archive.namelist())
-    parts: dict[str, str] = {}
+    return {name: part for name, part in targets if part in present}
+
+
+# Files written from one template share these two parts: each pair is parsed once.
+@lru_cache(maxsize=256)
+def _sheet_targets(workbook_xml: bytes, rels_xml: bytes) -> tuple[tuple[str, str], ...]:
+    """Each sheet's name and the part its relationship points to, in the workbook's order."""
+    workbook = ElementTree.fromstring(workbook_xml)
+    rels = ElementTree.fromstring(rels_xml)
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_PKG_REL}Relationship")}
+    found = []
     for sheet in workbook.iter(f"{_MAIN}sheet"):
         target = targets.get(sheet.get(f"{_REL}id"), "")
         part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-        if part in present:
-            parts[sheet.get("name", "")] = part
-    return parts
+        found.append((sheet.get("name", ""), part))
+    return tuple(found)
 
 
 def _reject(code: str, where: Location, expected: str, found: str) -> Sniffed:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from etl import rules
-from etl.extract.rows import SheetData, is_blank, map_rows, text_of
+from etl.extract.rows import RowIndex, SheetData, is_blank, map_rows, text_of
 from etl.labels import LabelIndex, normalise_label
 from etl.layouts import HEADER_FIELDS, HeaderField
 from etl.layouts.header import FIRST_YEAR, LEVELS, REGIMES, regime_of_year
@@ -26,6 +26,7 @@ _LEVEL_BY_NAME = {normalise_label(v): k for k, v in LEVELS.items()} | {k: k for 
 _REGIME_BY_NAME = {normalise_label(v[0]): k for k, v in REGIMES.items()} | {k: k for k in REGIMES}
 _FIELDS_BY_CODE = {f.code: f for f in HEADER_FIELDS}
 _FIELDS_BY_LABEL = LabelIndex((label, f) for f in HEADER_FIELDS for label in f.labels)
+_FIELDS = RowIndex(_FIELDS_BY_CODE, _FIELDS_BY_LABEL)
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+[\d:]+)?")
 
 
@@ -41,7 +42,7 @@ class HeaderResult:
 
 def read_header_sheet(data: SheetData) -> tuple[dict[str, Sourced], list[Finding]]:
     """The fields of a 基本信息 sheet by code, with their cells; duplicated fields are findings."""
-    rows = map_rows(data, _FIELDS_BY_CODE, _FIELDS_BY_LABEL)
+    rows = map_rows(data, _FIELDS)
     values: dict[str, Sourced] = {}
     findings: list[Finding] = []
     for r, target in sorted(rows.targets.items()):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from etl import rules
 from etl.extract.header import HeaderResult, Sourced, parse_header
@@ -104,24 +105,27 @@ class LongReader:
                 )
         if any(f.rule_code == "cell.missing" for f in self.findings):
             return []
+        header_columns = [
+            c for c in LONG_COLUMNS if c.code.startswith("header.") and c.code in columns
+        ]
         for r in range(header_row + 1, len(self.rows)):
             if any(not is_blank(v) for v in self.rows[r]):
-                self._row(r, columns)
+                self._row(r, columns, header_columns)
         return [
             ExtractedReport(report.header.header, report.facts)
             for report in self._reports.values()
             if report.header.header is not None
         ]
 
-    def _row(self, r: int, columns: dict[str, int]) -> None:
+    def _row(self, r: int, columns: dict[str, int], header_columns: list[LongColumn]) -> None:
         def sourced(code: str) -> Sourced:
             c = columns.get(code)
             return (self._cell(r, c), self._where(r, c))
 
-        key = (text_of(sourced("header.agency_name")[0]), text_of(sourced("header.year")[0]))
-        header_columns = [
-            c for c in LONG_COLUMNS if c.code.startswith("header.") and c.code in columns
-        ]
+        key = (
+            text_of(self._cell(r, columns.get("header.agency_name"))),
+            text_of(self._cell(r, columns.get("header.year"))),
+        )
         header_text = {c.code: text_of(self._cell(r, columns[c.code])) for c in header_columns}
         if key not in self._reports:
             values = {col.code: sourced(col.code) for col in LONG_COLUMNS if col.code in columns}
@@ -234,6 +238,8 @@ class LongReader:
         self.findings.append(rules.finding(code, where, message, found=found, expected=expected))
 
 
+# A file repeats the same few hundred dimension texts, row after row.
+@lru_cache(maxsize=4096)
 def _parse_dims(text: str) -> Dims | None:
     """`a=1; b=2` as sorted pairs; None when malformed."""
     text = unicodedata.normalize("NFKC", text)

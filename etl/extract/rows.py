@@ -43,6 +43,8 @@ def text_of(value: object) -> str:
 
 def is_blank(value: object) -> bool:
     """Whether a cell holds nothing (None, '' or only spaces)."""
+    if value.__class__ is float:
+        return False  # the common case, a figure: no need to write it out as text
     return text_of(value) == ""
 
 
@@ -94,52 +96,107 @@ class SheetData:
     @property
     def width(self) -> int:
         """The number of columns of the used area."""
-        return max((len(row) for row in self.rows), default=0)
+        return max(map(len, self.rows), default=0)
 
 
-def map_rows(data: SheetData, by_code: Mapping[str, T], by_label: LabelIndex[T]) -> RowMap[T]:
+@dataclass(frozen=True, slots=True)
+class _Text(Generic[T]):
+    """What one text of a sheet is to a `RowIndex`: the target whose code it is (once
+    stripped), whether it is shaped like a code yet none of the index's, the target whose
+    label it is, and whether it heads a value column or a unit column."""
+
+    code: T | None
+    unknown_code: bool
+    label: T | None
+    value_header: bool
+    unit_header: bool
+
+
+#: Most texts a `RowIndex` remembers (a layout's sheets repeat a few hundred across files).
+_MEMO_SIZE = 16384
+
+
+class RowIndex(Generic[T]):
+    """The rows of a section (or of 基本信息) by code and by label, for `map_rows`.
+
+    Every file of a layout repeats the same few hundred texts, and `map_rows` asks about each
+    text cell of a sheet: what a text is, found once, is remembered for the next files.
+    """
+
+    def __init__(self, by_code: Mapping[str, T], by_label: LabelIndex[T]) -> None:
+        self.by_code = by_code
+        self.by_label = by_label
+        #: The texts met so far, each with what it is.
+        self.known: dict[str, _Text[T]] = {}
+
+    def text(self, value: str) -> _Text[T]:
+        """What a text cell is: a code, an unknown code, a label (or nothing)."""
+        known = self.known.get(value)
+        if known is None:
+            if len(self.known) >= _MEMO_SIZE:
+                self.known.clear()
+            code = value.strip()
+            target = self.by_code.get(code)
+            unknown = target is None and bool(code) and bool(CODE_PATTERN.fullmatch(code))
+            name = normalise_label(value)
+            label = self.by_label.find(value)
+            known = _Text(target, unknown, label, name in VALUE_HEADERS, name in UNIT_HEADERS)
+            self.known[value] = known
+        return known
+
+
+def map_rows(data: SheetData, index: RowIndex[T]) -> RowMap[T]:
     """Find the code, label, value and unit columns and the target of every known row."""
-    code_counts, label_counts = _column_counts(data, by_code, by_label)
+    code_counts, label_counts = _column_counts(data, index)
     code_col = _best_column(code_counts)
     if code_col is not None:
         label_counts[code_col] = 0  # the codes are not the labels
     label_col = _best_column(label_counts)
     if label_col is None:
         label_col = 0 if code_col is None else code_col + 1
-    header_row, value_col, unit_col = _header(data, {code_col, label_col})
+    header_row, value_col, unit_col = _header(data, index, {code_col, label_col})
     if value_col is None:
         value_col = label_col + 1 + (code_col == label_col + 1)
     found: RowMap[T] = RowMap(code_col, label_col, value_col, unit_col, header_row)
     for r, row in enumerate(data.rows):
-        code = text_of(row[code_col]) if code_col is not None and code_col < len(row) else ""
-        if code in by_code:
-            found.targets[r] = by_code[code]
-            continue
-        if code and CODE_PATTERN.fullmatch(code):
-            found.unknown_codes[r] = code
-            continue
+        value = row[code_col] if code_col is not None and code_col < len(row) else ""
+        if isinstance(value, str):
+            text = index.text(value)
+            if text.code is not None:
+                found.targets[r] = text.code
+                continue
+            if text.unknown_code:
+                found.unknown_codes[r] = value.strip()
+                continue
+        else:  # a number or a date where codes are: never a code, but read as one would be
+            code = text_of(value)
+            if code in index.by_code:
+                found.targets[r] = index.by_code[code]
+                continue
+            if code and CODE_PATTERN.fullmatch(code):
+                found.unknown_codes[r] = code
+                continue
         label = row[label_col] if label_col < len(row) else ""
-        target = by_label.find(label) if isinstance(label, str) else None
+        target = index.text(label).label if isinstance(label, str) else None
         if target is not None:
             found.targets[r] = target
     return found
 
 
-def _column_counts(
-    data: SheetData, by_code: Mapping[str, T], by_label: LabelIndex[T]
-) -> tuple[list[int], list[int]]:
+def _column_counts(data: SheetData, index: RowIndex[T]) -> tuple[list[int], list[int]]:
     """How many cells of each column are known codes, and how many are known labels."""
     width = data.width
     codes = [0] * width
     labels = [0] * width
-    find = by_label.find
+    known = index.known
     for row in data.rows:
         for c, value in enumerate(row):
             if not isinstance(value, str) or not value:
                 continue  # numbers and blanks are neither codes nor labels
-            if value.strip() in by_code:
+            text = known.get(value) or index.text(value)  # the hot loop of reading
+            if text.code is not None:
                 codes[c] += 1
-            if find(value) is not None:
+            if text.label is not None:
                 labels[c] += 1
     return codes, labels
 
@@ -150,12 +207,14 @@ def _best_column(counts: list[int]) -> int | None:
     return counts.index(most) if most > 0 else None
 
 
-def _header(data: SheetData, skip: set[int | None]) -> tuple[int, int | None, int | None]:
+def _header(
+    data: SheetData, index: RowIndex[T], skip: set[int | None]
+) -> tuple[int, int | None, int | None]:
     """The first row naming a value column, that column, and the unit column beside it."""
     for r, row in enumerate(data.rows):
-        names = [normalise_label(v) if isinstance(v, str) else "" for v in row]
-        for c, name in enumerate(names):
-            if c not in skip and name in VALUE_HEADERS:
-                unit = next((u for u, n in enumerate(names) if n in UNIT_HEADERS), None)
+        texts = [index.text(v) if isinstance(v, str) else None for v in row]
+        for c, text in enumerate(texts):
+            if c not in skip and text is not None and text.value_header:
+                unit = next((u for u, t in enumerate(texts) if t and t.unit_header), None)
                 return r, c, unit
     return -1, None, None

@@ -7,6 +7,7 @@ problem becomes a finding naming the cell; reading goes on to the end of the she
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from etl import rules
@@ -14,6 +15,7 @@ from etl.extract.grid_headers import find_grid_columns
 from etl.extract.memo import once
 from etl.extract.rows import (
     VALUE_HEADERS,
+    RowIndex,
     RowMap,
     SheetData,
     cell_name,
@@ -46,11 +48,11 @@ class _GridTitle:
 Target = Item | Heading | RepeatingList | _GridRowTarget | _GridTitle
 
 
-_Plan = tuple[dict[str, Target], LabelIndex[Target], dict[str, Item]]
+_Plan = tuple[RowIndex[Target], dict[str, Item]]
 
 
 def _plan(section: Section) -> _Plan:
-    """The section's targets by code, by label, and its items by code (built once)."""
+    """The section's targets by code and by label, and its items by code (built once)."""
     return once(section, "plan", lambda: _build_plan(section))
 
 
@@ -69,7 +71,7 @@ def _build_plan(section: Section) -> _Plan:
                 by_code[row.code] = _GridRowTarget(part, row)
                 labels += [(label, _GridRowTarget(part, row)) for label in row.labels]
     items = {code: t for code, t in by_code.items() if isinstance(t, Item)}
-    return by_code, LabelIndex(labels), items
+    return RowIndex(by_code, LabelIndex(labels)), items
 
 
 @dataclass(slots=True)
@@ -80,15 +82,18 @@ class SectionReader:
     section: Section
     facts: list[Fact] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    _seen: dict[str, Location] = field(default_factory=dict)
+    # Where each row and each value cell was first met, as (row, column): a Location is made
+    # only for a finding, as most rows are met once.
+    _seen: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _cells: dict[str, tuple[int, int]] = field(default_factory=dict)
     _filled: set[str] = field(default_factory=set)
     _flagged: set[str] = field(default_factory=set)
     _items: dict[str, Item] = field(default_factory=dict)
 
     def read(self) -> None:
         """Read every row of the sheet, then check that required cells were filled."""
-        by_code, labels, self._items = _plan(self.section)
-        rows = map_rows(self.data, by_code, labels)
+        index, self._items = _plan(self.section)
+        rows = map_rows(self.data, index)
         columns, consumed = self._grid_columns(rows)
         self._walk(rows, columns, consumed)
         self._check_required()
@@ -156,7 +161,7 @@ class SectionReader:
         )
 
     def _item(self, item: Item, r: int, rows: RowMap[Target]) -> None:
-        if not self._first(item.code, item.label, self.data.where(r, rows.label_col)):
+        if not self._first(item.code, item.label, r, rows.label_col):
             return
         unit = item.unit
         if item.unit_choices and rows.unit_col is not None:
@@ -190,7 +195,7 @@ class SectionReader:
                 )
                 return
         label = row.label if not subtotal else f"{row.label} (小计)"
-        if not self._first(row.code, label, self.data.where(r, rows.label_col)):
+        if not self._first(row.code, label, r, rows.label_col):
             return
         for column, item, unit_column in _row_cells(grid, row):
             if column.code not in columns:
@@ -227,22 +232,24 @@ class SectionReader:
             )
             return
         item = part.item(name)
-        if self._first(f"{part.code}/{name}", name, self.data.where(r, rows.label_col)):
+        if self._first(f"{part.code}/{name}", name, r, rows.label_col):
             self._value(item, r, rows.value_col, item.unit)
 
-    def _first(self, key: str, label: str, where: Location) -> bool:
-        """True the first time a row is met; a second time is a duplicate."""
-        if key in self._seen:
-            first = self._seen[key]
+    def _first(self, key: str, label: str, r: int, c: int) -> bool:
+        """True the first time a row is met (its label at (r, c)); a second time is a
+        duplicate."""
+        first = self._seen.get(key)
+        if first is not None:
             self._finding(
                 "label.duplicate",
-                where,
-                f"expected {label} once, found it again (first at {first.sheet}!{first.cell})",
+                self.data.where(r, c),
+                f"expected {label} once, found it again "
+                f"(first at {self.data.sheet}!{cell_name(*first)})",
                 label,
                 f"{label} once",
             )
             return False
-        self._seen[key] = where
+        self._seen[key] = (r, c)
         return True
 
     def _unit(self, item: Item, r: int, c: int, choices: tuple[str, ...]) -> str | None:
@@ -275,15 +282,16 @@ class SectionReader:
 
     def _value(self, item: Item, r: int, c: int, unit: str | None) -> None:
         raw = self.data.cell(r, c)
-        key = f"cell:{item.code}"
-        where = None
-        if key not in self._seen:
-            where = self._seen[key] = self.data.where(r, c)
+        if item.code not in self._cells:
+            self._cells[item.code] = (r, c)
+        if raw.__class__ is float:  # the common case, a figure: parse it straight away
+            self._fact(item, raw, r, c, unit)
+            return
         if is_blank(raw):  # unknown, unless it is a formula saved without its value
             formula = self.data.uncached.get(cell_name(r, c))
             if formula is None:
                 return
-            where = where or self.data.where(r, c)
+            where = self.data.where(r, c)
             self._finding(
                 "cell.formula_uncached",
                 where,
@@ -294,7 +302,11 @@ class SectionReader:
             )
             self._flagged.add(item.code)
             return
-        where = where or self.data.where(r, c)
+        self._fact(item, raw, r, c, unit)
+
+    def _fact(self, item: Item, raw: object, r: int, c: int, unit: str | None) -> None:
+        """The fact of a cell that is not blank, or the finding of why it is no figure."""
+        where = self.data.where(r, c)
         try:
             parsed = parse_value(raw, value_kind=item.value_kind, unit=unit)
         except ValueParseError as error:
@@ -323,14 +335,15 @@ class SectionReader:
 
     def _check_required(self) -> None:
         section = self.section
-        for item in once(section, "cells", lambda: tuple(section.cells())):
-            if not item.required or item.code in self._filled or item.code in self._flagged:
+        required = once(section, "required cells", lambda: tuple(_required_cells(section)))
+        for item in required:
+            if item.code in self._filled or item.code in self._flagged:
                 continue
-            where = self._seen.get(f"cell:{item.code}")
-            found = "a blank cell" if where else "no such row"
+            cell = self._cells.get(item.code)
+            found = "a blank cell" if cell else "no such row"
             self._finding(
                 "cell.missing",
-                where or self.data.where(),
+                self.data.where(*cell) if cell else self.data.where(),
                 f"expected a figure for {item.label} ({item.code}), found {found}",
                 found,
                 f"a figure for {item.label}",
@@ -350,6 +363,10 @@ def _row_cells(grid: Grid, row: GridRow) -> tuple[tuple[GridColumn, Item, GridCo
             for column in grid.value_columns
         ),
     )
+
+
+def _required_cells(section: Section) -> Iterator[Item]:
+    return (item for item in section.cells() if item.required)
 
 
 def missing_sheet(file: str, section: Section, present: list[str]) -> Finding:

@@ -7,6 +7,7 @@ without 基本信息 whose first rows name the long-format columns is read as a 
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import cast
 
@@ -28,12 +29,15 @@ class _SheetTooLarge(Exception):
     """A sheet whose used area is past `MAX_SHEET_CELLS` (reported as a finding)."""
 
 
-def read_workbook(path: Path, extraction: Extraction) -> None:
-    """Read a workbook into `extraction`: its report(s) and every finding."""
+def read_workbook(
+    path: Path, extraction: Extraction, archive: zipfile.ZipFile | None = None
+) -> None:
+    """Read a workbook into `extraction`: its report(s) and every finding. `archive` is the
+    xlsx's zip when the caller has it open (it stays open)."""
     file = path.name
     try:
         book = CalamineWorkbook.from_path(str(path))
-        with FormulaScan(path) as scan:
+        with FormulaScan(path, archive) as scan:
             _read_book(book, file, scan if extraction.file_format == "xlsx" else None, extraction)
     except CalamineError as exc:
         what = extraction.file_format or "spreadsheet"
@@ -122,13 +126,12 @@ def _choose_layout(
 ) -> Layout | None:
     """The layout of the header's regime; a finding when it has none or the sheets are
     another layout's. Falls back to the layout the sheets look like, to find more problems."""
-    by_sheets = max(
-        registered_layouts(),
-        key=lambda layout: (
-            sheets.overlap(layout),
-            sheets.overlap(layout) / max(len(layout.sections), 1),
-        ),
-    )
+
+    def fit(layout: Layout) -> tuple[int, float]:
+        overlap = sheets.overlap(layout)
+        return overlap, overlap / max(len(layout.sections), 1)
+
+    by_sheets = max(registered_layouts(), key=fit)
     where = values.get("header.regime", ("", Location(file, HEADER_SHEET)))[1]
     if regime is None:
         return by_sheets
