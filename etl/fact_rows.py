@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table, insert, select
 
+from etl.db import driver_executemany
 from etl.records import Dims, ExtractedReport, Fact, Finding
 from etl.rules import finding
 from models.base import Base
@@ -266,10 +267,10 @@ def _counts(table_name: str) -> bool:
 def insert_staged(connection: Connection, staged: StagedTable, rows: list[tuple[Any, ...]]) -> None:
     """Insert a fact table's filled rows (`StagedTable.fill`) in one executemany.
 
-    On SQLite the statement, compiled once per table, goes to the driver with the columns'
-    bind processors (a Numeric's Decimal to float) applied as SQLAlchemy would: SQLAlchemy's
-    per-row parameter work costs more than SQLite's insert. Other databases get the Core
-    statement with the rows as dicts.
+    On SQLite the statement, compiled once per table, goes straight to the driver
+    (`etl.db.driver_executemany`) with the columns' bind processors (a Numeric's Decimal to
+    float) applied as SQLAlchemy would: SQLAlchemy's per-statement and per-row work costs more
+    than SQLite's insert. Other databases get the Core statement with the rows as dicts.
     """
     if connection.dialect.name != "sqlite":
         connection.execute(
@@ -286,7 +287,7 @@ def insert_staged(connection: Connection, staged: StagedTable, rows: list[tuple[
                 values[index] = process(values[index])
             processed.append(tuple(values))
         rows = processed
-    connection.exec_driver_sql(sql, rows)
+    driver_executemany(connection, sql, rows)
 
 
 @cache
