@@ -17,7 +17,7 @@ from typing import Literal
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
-from etl.db import connect, table_of
+from etl.db import DriverStatement, connect, table_of
 from etl.records import Finding
 from models.base import utc_now
 from models.lineage import EtlRun, RunFile, SourceFile, ValidationFinding
@@ -113,8 +113,8 @@ def finish_run(
 
 def find_source_file(connection: Connection, sha256: str) -> SourceFileRow | None:
     """The file with this content, if the warehouse has seen it."""
-    row = connection.execute(_BY_SHA256, {"sha256": sha256}).first()
-    return None if row is None else SourceFileRow(row.source_file_id, row.status)
+    found = _BY_SHA256.rows(connection, {"sha256": sha256})
+    return SourceFileRow(*found[0]) if found else None
 
 
 def find_source_files(connection: Connection, digests: Iterable[str]) -> dict[str, SourceFileRow]:
@@ -169,21 +169,20 @@ def save_source_file(
             .values(**values)
         )
         return known.source_file_id
-    return int(
-        connection.execute(
-            _INSERT_SOURCE_FILE,
-            {"sha256": sha256, "content": content, "first_seen_at": values["last_seen_at"]}
-            | values,
-        ).scalar_one()
-    )
+    params = {"sha256": sha256, "content": content, "first_seen_at": values["last_seen_at"]}
+    return int(_INSERT_SOURCE_FILE.rows(connection, params | values)[0][0])
 
 
 # Statements built once: the loader runs them for every file, and building an ORM statement
-# with .values() costs more than executing it.
-_INSERT_SOURCE_FILE = insert(table_of(SourceFile)).returning(SourceFile.source_file_id)
-_INSERT_RUN_FILE = insert(table_of(RunFile)).returning(RunFile.run_file_id)
-_BY_SHA256 = select(SourceFile.source_file_id, SourceFile.status).where(
-    SourceFile.sha256 == bindparam("sha256")
+# with .values() costs more than executing it (on SQLite they go to the driver: DriverStatement).
+_INSERT_SOURCE_FILE = DriverStatement(
+    insert(table_of(SourceFile)).returning(SourceFile.source_file_id)
+)
+_INSERT_RUN_FILE = DriverStatement(insert(table_of(RunFile)).returning(RunFile.run_file_id))
+_BY_SHA256 = DriverStatement(
+    select(SourceFile.source_file_id, SourceFile.status).where(
+        SourceFile.sha256 == bindparam("sha256")
+    )
 )
 
 
@@ -228,23 +227,24 @@ def record_file(
         findings=tuple(findings),
         message=message,
     )
-    run_file_id = int(
-        connection.execute(
-            _INSERT_RUN_FILE,
-            {
-                "run_id": run_id,
-                "source_file_id": source_file_id,
-                "path": str(path),
-                "outcome": outcome,
-                "report_id": report_ids[0] if report_ids else None,
-                "figures_written": figures_written,
-                "error_count": result.error_count,
-                "warning_count": result.warning_count,
-                "message": message,
-                "finished_at": utc_now(),
-            },
-        ).scalar_one()
+    now = utc_now()
+    inserted = _INSERT_RUN_FILE.rows(
+        connection,
+        {
+            "run_id": run_id,
+            "source_file_id": source_file_id,
+            "path": str(path),
+            "outcome": outcome,
+            "report_id": report_ids[0] if report_ids else None,
+            "figures_written": figures_written,
+            "error_count": result.error_count,
+            "warning_count": result.warning_count,
+            "message": message,
+            "started_at": now,
+            "finished_at": now,
+        },
     )
+    run_file_id = int(inserted[0][0])
     if findings:
         connection.execute(
             insert(table_of(ValidationFinding)),

@@ -7,9 +7,11 @@ version per body and year.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
-from etl.db import table_of
+from etl.db import DriverStatement, table_of
 from etl.lineage import set_source_status
 from etl.records import ReportHeader
 from models.agencies import Report
@@ -33,7 +35,10 @@ def add_report_version(
     versions = (
         []
         if new_agency
-        else connection.execute(_VERSIONS, {"agency_id": agency_id, "year": header.year}).all()
+        else [
+            _Version(*row)
+            for row in _VERSIONS.rows(connection, {"agency_id": agency_id, "year": header.year})
+        ]
     )  # one query for both the current version and the last number
     current = next((v for v in versions if v.is_current), None)
     if current is not None:
@@ -50,29 +55,37 @@ def add_report_version(
         if not still_current and current.source_file_id != source_file_id:
             set_source_status(connection, current.source_file_id, "superseded")
     last = max((v.version for v in versions), default=0)
-    return int(
-        connection.execute(
-            _INSERT_REPORT,
-            {
-                "agency_id": agency_id,
-                "year": header.year,
-                "regime_code": header.regime_code,
-                "published_on": header.published_on,
-                "version": last + 1,
-                "is_current": True,
-                "source_file_id": source_file_id,
-                "run_id": run_id,
-                "loaded_at": now,
-            },
-        ).scalar_one()
+    inserted = _INSERT_REPORT.rows(
+        connection,
+        {
+            "agency_id": agency_id,
+            "year": header.year,
+            "regime_code": header.regime_code,
+            "published_on": header.published_on,
+            "version": last + 1,
+            "is_current": True,
+            "source_file_id": source_file_id,
+            "run_id": run_id,
+            "loaded_at": now,
+        },
     )
+    return int(inserted[0][0])
 
 
-# Built once: the loader runs them for every report.
-_VERSIONS = select(
-    Report.report_id, Report.source_file_id, Report.version, Report.is_current
-).where(Report.agency_id == bindparam("agency_id"), Report.year == bindparam("year"))
-_INSERT_REPORT = insert(table_of(Report)).returning(Report.report_id)
+class _Version(NamedTuple):
+    report_id: int
+    source_file_id: int
+    version: int
+    is_current: bool  # 0 or 1 on SQLite
+
+
+# Built once: the loader runs them for every report (on SQLite, on the driver: DriverStatement).
+_VERSIONS = DriverStatement(
+    select(Report.report_id, Report.source_file_id, Report.version, Report.is_current).where(
+        Report.agency_id == bindparam("agency_id"), Report.year == bindparam("year")
+    )
+)
+_INSERT_REPORT = DriverStatement(insert(table_of(Report)).returning(Report.report_id))
 
 
 def reports_from_file(connection: Connection, source_file_id: int) -> list[int]:
