@@ -214,10 +214,13 @@ def _header(
     data: SheetData, index: RowIndex[T], skip: set[int | None]
 ) -> tuple[int, int | None, int | None]:
     """The first row naming a value column, that column, and the unit column beside it."""
+    known = index.known.get
     for r, row in enumerate(data.rows):
-        texts = [index.text(v) if isinstance(v, str) else None for v in row]
-        for c, text in enumerate(texts):
-            if c not in skip and text is not None and text.value_header:
+        for c, value in enumerate(row):
+            if c in skip or not isinstance(value, str):
+                continue
+            if (known(value) or index.text(value)).value_header:
+                texts = [index.text(v) if isinstance(v, str) else None for v in row]
                 unit = next((u for u, t in enumerate(texts) if t and t.unit_header), None)
                 return r, c, unit
     return -1, None, None

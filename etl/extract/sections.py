@@ -168,8 +168,10 @@ class SectionReader:
         )
 
     def _item(self, item: Item, r: int, rows: RowMap[Target]) -> None:
-        if not self._first(item.code, item.label, r, rows.label_col):
+        if item.code in self._seen:
+            self._first(item.code, item.label, r, rows.label_col)  # a duplicate's finding
             return
+        self._seen[item.code] = (r, rows.label_col)  # (`_first`, written out for the common case)
         unit = item.unit
         if item.unit_choices and rows.unit_col is not None:
             unit = self._unit(item, r, rows.unit_col, item.unit_choices)
@@ -296,8 +298,11 @@ class SectionReader:
             if item.value_kind in _WHOLE_KINDS:
                 # A whole count, as `parse_value` reads it, without its other rules.
                 parsed = parse_whole_float(raw, item.value_kind)
-                if parsed is not None:
-                    self._add(item, parsed, r, c, unit)
+                if parsed is not None:  # (`_add`, written out: once per figure of every file)
+                    data = self.data
+                    where = make_location(data.file, data.sheet, cell_name(r, c))
+                    self.facts.append(make_fact(item.measure_code, item.dims, parsed, where, unit))
+                    self._filled.add(item.code)
                     return
             self._fact(item, raw, r, c, unit)
             return
