@@ -210,29 +210,50 @@ def stage_rows(catalogue: Catalogue, report: ExtractedReport) -> tuple[StagedTab
     rows: dict[str, list[tuple[Any, ...]]] = {}
     for fact in report.facts:
         table_name = catalogue.measures[fact.measure_code].fact_table
-        columns, positions = _layout(table_name)
-        row: list[Any] = [None] * len(columns)
-        for name, value in DEFAULT_DIMS.get(table_name, {}).items():
-            row[positions[name]] = value
-        for name, value in fact.dims:
-            row[positions["township_agency_id" if name == TOWNSHIP_DIM else name]] = value
-        parsed = fact.value
-        row[positions["measure_code"]] = fact.measure_code
-        row[positions["value"]] = (
-            int(parsed.value) if _counts(table_name) else Decimal(parsed.value)
+        template, (value, qualifier, sheet, cell, text, unit) = _row_template(
+            table_name, fact.measure_code, fact.dims
         )
-        row[positions["value_qualifier"]] = parsed.qualifier
-        row[positions["source_sheet"]] = fact.location.sheet
-        row[positions["source_cell"]] = fact.location.cell or ""
-        row[positions["source_text"]] = None if parsed.text is None else parsed.text[:200]
-        if "unit_code" in positions:
-            row[positions["unit_code"]] = catalogue.unit_for(fact)
+        row = list(template)
+        parsed = fact.value
+        row[value] = int(parsed.value) if _counts(table_name) else Decimal(parsed.value)
+        row[qualifier] = parsed.qualifier
+        row[sheet] = fact.location.sheet
+        row[cell] = fact.location.cell or ""
+        row[text] = None if parsed.text is None else parsed.text[:200]
+        if unit is not None:
+            row[unit] = catalogue.unit_for(fact)
         rows.setdefault(table_name, []).append(tuple(row))
     return tuple(  # in the tables' order, as the writer always inserted them
         StagedTable(name, _layout(name)[0], tuple(rows[name]))
         for name in FACT_MODELS
         if name in rows
     )
+
+
+# Files repeat the same few hundred (measure, dimensions) pairs: each one's row is laid out once.
+@lru_cache(maxsize=8192)
+def _row_template(
+    table_name: str, measure_code: str, dims: Dims
+) -> tuple[tuple[Any, ...], tuple[int, int, int, int, int, int | None]]:
+    """A row of `stage_rows` with what the measure and dimensions give filled in (default
+    dimensions, then the fact's own, then the measure), and the positions of the value,
+    qualifier, sheet, cell, source text and unit (None when the table has no unit)."""
+    columns, positions = _layout(table_name)
+    row: list[Any] = [None] * len(columns)
+    for name, value in DEFAULT_DIMS.get(table_name, {}).items():
+        row[positions[name]] = value
+    for name, value in dims:
+        row[positions["township_agency_id" if name == TOWNSHIP_DIM else name]] = value
+    row[positions["measure_code"]] = measure_code
+    filled = (
+        positions["value"],
+        positions["value_qualifier"],
+        positions["source_sheet"],
+        positions["source_cell"],
+        positions["source_text"],
+        positions.get("unit_code"),
+    )
+    return tuple(row), filled
 
 
 def fact_rows(

@@ -91,7 +91,7 @@ def parse_value(raw: object, *, value_kind: str, unit: str | None = None) -> Par
     """
     if raw.__class__ is float and value_kind in ("count", "signed"):
         # The common case first, a whole figure such as 8052.0: `_checked` would give the same.
-        whole = _whole(raw, value_kind)
+        whole = parse_whole_float(raw, value_kind)
         if whole is not None:
             return whole
     if value_kind not in VALUE_KINDS:
@@ -119,8 +119,9 @@ def parse_value(raw: object, *, value_kind: str, unit: str | None = None) -> Par
     raise ValueParseError("cell.not_a_number", str(raw), expected)
 
 
-def _whole(raw: float, kind: str) -> ParsedValue | None:
-    """A float cell holding a whole count as its value, None when it needs the full rules."""
+def parse_whole_float(raw: float, kind: str) -> ParsedValue | None:
+    """A float cell holding a whole count (`kind` count or signed) as `parse_value` reads it,
+    None when it needs the full rules: the common case, for callers' fast paths."""
     if not raw.is_integer() or abs(raw) >= _WHOLE_LIMIT:
         return None
     whole = int(raw)

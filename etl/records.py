@@ -113,22 +113,40 @@ def _fact(
     cell: str | None,
     unit_code: str | None,
 ) -> Fact:
-    """A fact from its pickled tuple (see `Fact.__reduce__`), built slot by slot: a frozen
-    dataclass's `__init__` goes through `object.__setattr__` for every field, twice as slow,
-    and the writer of `ogi load --jobs` receives every fact of every file."""
+    """A fact from its pickled tuple (see `Fact.__reduce__`): the writer of `ogi load --jobs`
+    receives every fact of every file."""
     parsed = _new(ParsedValue)
     _set_value(parsed, value)
     _set_qualifier(parsed, qualifier)
     _set_text(parsed, text)
+    return make_fact(measure_code, dims, parsed, make_location(file, sheet, cell), unit_code)
+
+
+def make_location(file: str, sheet: str | None, cell: str | None) -> Location:
+    """`Location(file, sheet, cell)`, built slot by slot: a frozen dataclass's `__init__` goes
+    through `object.__setattr__` for every field, twice as slow, and readers make one for
+    every fact."""
     where = _new(Location)
     _set_file(where, file)
     _set_sheet(where, sheet)
     _set_cell(where, cell)
+    return where
+
+
+def make_fact(
+    measure_code: str,
+    dims: Dims,
+    value: ParsedValue,
+    location: Location,
+    unit_code: str | None,
+) -> Fact:
+    """`Fact(measure_code, dims, value, location, unit_code)`, built slot by slot (see
+    `make_location`)."""
     fact = _new(Fact)
     _set_measure_code(fact, measure_code)
     _set_dims(fact, dims)
-    _set_parsed(fact, parsed)
-    _set_location(fact, where)
+    _set_parsed(fact, value)
+    _set_location(fact, location)
     _set_unit_code(fact, unit_code)
     return fact
 

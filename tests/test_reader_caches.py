@@ -3,10 +3,14 @@ cache answers for its own layout, labels, rules and tables only."""
 
 from __future__ import annotations
 
+import re
+import zipfile
+import zlib
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from facts import anlu_2017, fact
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,7 +19,7 @@ from workbook_factory import edit, write_xlsx
 from etl.checks import check_report
 from etl.consistency import SumRule, Term
 from etl.extract import read_file
-from etl.extract.files import sniff_file
+from etl.extract.files import _read_part, sniff_file
 from etl.extract.rows import RowIndex, SheetData, map_rows
 from etl.fact_rows import Catalogue, MeasureInfo, fact_findings
 from etl.labels import LabelIndex
@@ -79,6 +83,31 @@ def test_sniffing_leaves_the_zip_open_only_when_asked(tmp_path: Path) -> None:
     assert kept.archive is not None
     assert kept.archive.read("xl/workbook.xml").startswith(b"<")
     kept.archive.close()
+
+
+@pytest.mark.parametrize("method", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_a_part_read_past_zipfile_is_what_zipfile_reads_errors_included(
+    tmp_path: Path, method: int
+) -> None:
+    path = tmp_path / "a.zip"
+    with zipfile.ZipFile(path, "w", compression=method) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", "<c><f>A1+1</f></c>" * 100)
+        archive.writestr("xl/worksheets/sheet2.xml", "<c><v>1</v></c>" * 100)
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            assert _read_part(archive, name) == archive.read(name)
+    data = path.read_bytes()
+    at = data.index(b"PK\x03\x04", 1) - 20  # a byte of the first part's stored bytes
+    path.write_bytes(data[:at] + bytes([data[at] ^ 1]) + data[at + 1 :])
+    with zipfile.ZipFile(path) as archive:
+        name = "xl/worksheets/sheet1.xml"
+        with pytest.raises((zipfile.BadZipFile, zlib.error)) as zipfile_error:
+            archive.read(name)
+        with pytest.raises(type(zipfile_error.value), match=re.escape(str(zipfile_error.value))):
+            _read_part(archive, name)
+        assert _read_part(archive, "xl/worksheets/sheet2.xml") == archive.read(
+            "xl/worksheets/sheet2.xml"
+        )
 
 
 @given(st.text(alphabet="0123456789", min_size=1, max_size=13))

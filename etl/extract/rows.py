@@ -158,10 +158,11 @@ def map_rows(data: SheetData, index: RowIndex[T]) -> RowMap[T]:
     if value_col is None:
         value_col = label_col + 1 + (code_col == label_col + 1)
     found: RowMap[T] = RowMap(code_col, label_col, value_col, unit_col, header_row)
+    known = index.known.get  # every text of the sheet is known by now (`_column_counts`)
     for r, row in enumerate(data.rows):
         value = row[code_col] if code_col is not None and code_col < len(row) else ""
         if isinstance(value, str):
-            text = index.text(value)
+            text = known(value) or index.text(value)
             if text.code is not None:
                 found.targets[r] = text.code
                 continue
@@ -177,7 +178,7 @@ def map_rows(data: SheetData, index: RowIndex[T]) -> RowMap[T]:
                 found.unknown_codes[r] = code
                 continue
         label = row[label_col] if label_col < len(row) else ""
-        target = index.text(label).label if isinstance(label, str) else None
+        target = (known(label) or index.text(label)).label if isinstance(label, str) else None
         if target is not None:
             found.targets[r] = target
     return found
@@ -188,12 +189,14 @@ def _column_counts(data: SheetData, index: RowIndex[T]) -> tuple[list[int], list
     width = data.width
     codes = [0] * width
     labels = [0] * width
-    known = index.known
-    for row in data.rows:
-        for c, value in enumerate(row):
-            if not isinstance(value, str) or not value:
+    known = index.known.get
+    for row in data.rows:  # the hot loop of reading: every cell of every sheet
+        c = -1
+        for value in row:
+            c += 1  # (faster than enumerate here)
+            if value.__class__ is not str or not value:
                 continue  # numbers and blanks are neither codes nor labels
-            text = known.get(value) or index.text(value)  # the hot loop of reading
+            text = known(value) or index.text(value)
             if text.code is not None:
                 codes[c] += 1
             if text.label is not None:
@@ -211,10 +214,13 @@ def _header(
     data: SheetData, index: RowIndex[T], skip: set[int | None]
 ) -> tuple[int, int | None, int | None]:
     """The first row naming a value column, that column, and the unit column beside it."""
+    known = index.known.get
     for r, row in enumerate(data.rows):
-        texts = [index.text(v) if isinstance(v, str) else None for v in row]
-        for c, text in enumerate(texts):
-            if c not in skip and text is not None and text.value_header:
+        for c, value in enumerate(row):
+            if c in skip or not isinstance(value, str):
+                continue
+            if (known(value) or index.text(value)).value_header:
+                texts = [index.text(v) if isinstance(v, str) else None for v in row]
                 unit = next((u for u, t in enumerate(texts) if t and t.unit_header), None)
                 return r, c, unit
     return -1, None, None

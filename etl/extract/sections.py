@@ -25,13 +25,15 @@ from etl.extract.rows import (
 )
 from etl.labels import LabelIndex, label_keys, normalise_label
 from etl.layouts import Grid, GridColumn, GridRow, Heading, Item, RepeatingList, Section
-from etl.parse import ValueParseError, parse_value
-from etl.records import Fact, Finding, Location
+from etl.parse import ValueParseError, parse_value, parse_whole_float
+from etl.records import Fact, Finding, Location, ParsedValue, make_fact, make_location
 
 #: Names of a list's total row, read as the list's `total_code` item.
 TOTAL_NAMES = frozenset({"合计", "总计", "小计", "合计数"})
 #: Labels of a row a publisher adds under a group's items to print its subtotal.
 SUBTOTAL_NAMES = frozenset({"小计", "小计数"})
+#: Value kinds whose figures are whole numbers (`parse_whole_float`).
+_WHOLE_KINDS = frozenset({"count", "signed"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +105,14 @@ class SectionReader:
     ) -> None:
         current: RepeatingList | None = None
         group: _GridRowTarget | None = None  # the group heading whose items are being read
+        targets = rows.targets.get
         for r in range(len(self.data.rows)):
-            target = rows.targets.get(r)
+            target = targets(r)
             if r in consumed:
+                continue
+            if isinstance(target, Item):  # the common case first: the same as further down
+                current = None
+                self._item(target, r, rows)
                 continue
             if isinstance(target, _GridRowTarget):
                 if target.row.role == "subtotal":
@@ -161,8 +168,10 @@ class SectionReader:
         )
 
     def _item(self, item: Item, r: int, rows: RowMap[Target]) -> None:
-        if not self._first(item.code, item.label, r, rows.label_col):
+        if item.code in self._seen:
+            self._first(item.code, item.label, r, rows.label_col)  # a duplicate's finding
             return
+        self._seen[item.code] = (r, rows.label_col)  # (`_first`, written out for the common case)
         unit = item.unit
         if item.unit_choices and rows.unit_col is not None:
             unit = self._unit(item, r, rows.unit_col, item.unit_choices)
@@ -281,10 +290,20 @@ class SectionReader:
         return None
 
     def _value(self, item: Item, r: int, c: int, unit: str | None) -> None:
-        raw = self.data.cell(r, c)
+        row = self.data.rows[r]  # the cell, as `SheetData.cell` gives it: asked of every figure
+        raw = row[c] if c < len(row) else ""
         if item.code not in self._cells:
             self._cells[item.code] = (r, c)
         if raw.__class__ is float:  # the common case, a figure: parse it straight away
+            if item.value_kind in _WHOLE_KINDS:
+                # A whole count, as `parse_value` reads it, without its other rules.
+                parsed = parse_whole_float(raw, item.value_kind)
+                if parsed is not None:  # (`_add`, written out: once per figure of every file)
+                    data = self.data
+                    where = make_location(data.file, data.sheet, cell_name(r, c))
+                    self.facts.append(make_fact(item.measure_code, item.dims, parsed, where, unit))
+                    self._filled.add(item.code)
+                    return
             self._fact(item, raw, r, c, unit)
             return
         if is_blank(raw):  # unknown, unless it is a formula saved without its value
@@ -306,16 +325,21 @@ class SectionReader:
 
     def _fact(self, item: Item, raw: object, r: int, c: int, unit: str | None) -> None:
         """The fact of a cell that is not blank, or the finding of why it is no figure."""
-        where = self.data.where(r, c)
         try:
             parsed = parse_value(raw, value_kind=item.value_kind, unit=unit)
         except ValueParseError as error:
+            where = self.data.where(r, c)
             self._finding(error.rule_code, where, str(error), error.found, error.expected)
             self._flagged.add(item.code)
             return
         if parsed is not None:
-            self.facts.append(Fact(item.measure_code, item.dims, parsed, where, unit))
-            self._filled.add(item.code)
+            self._add(item, parsed, r, c, unit)
+
+    def _add(self, item: Item, parsed: ParsedValue, r: int, c: int, unit: str | None) -> None:
+        data = self.data
+        where = make_location(data.file, data.sheet, cell_name(r, c))
+        self.facts.append(make_fact(item.measure_code, item.dims, parsed, where, unit))
+        self._filled.add(item.code)
 
     def _grid_columns(self, rows: RowMap[Target]) -> tuple[dict[str, dict[str, int]], set[int]]:
         """Each grid's columns by code → index, and the header rows they were found in."""
