@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import sqlite3
+import statistics
 import subprocess
 import sys
 import time
@@ -129,11 +130,20 @@ def main() -> None:
 def _headline(
     results: dict[str, Any], files: int, jobs: int, rss: dict[str, float]
 ) -> dict[str, Any]:
-    """The figures the issue names, flat, at the top of results.json."""
+    """The figures the issue names, flat, at the top of results.json.
+
+    Rates are each contender's median round. Ratios are paired: the median over rounds of the
+    ratio within a round, whose contenders ran minutes apart on the same machine, rather than
+    a ratio of medians taken from different rounds; the per-round ratios are kept beside them.
+    """
     t = results["throughput"]
     ogi_rate = t["ogi_load"]["files_per_s"]
     many = t[f"ogi_load_jobs_{jobs}"]
     noop = results.get("noop_rerun", {})
+    ogi_rounds = _rounds(t["ogi_load"])
+    speedups = _ratios(ogi_rounds, _rounds(t["baseline"]), 1)
+    fractions = _ratios(ogi_rounds, _rounds(t["floor"]), 3)
+    jobs_speedups = _ratios(_rounds(many), ogi_rounds, 2) if isinstance(many, dict) else []
     return {
         "files": files,
         "jobs": jobs,
@@ -141,15 +151,28 @@ def _headline(
         "floor_files_per_s": t["floor"]["files_per_s"],
         "ogi_files_per_s": ogi_rate,
         "ogi_jobs_files_per_s": many["files_per_s"] if isinstance(many, dict) else None,
-        "jobs_speedup": round(many["files_per_s"] / ogi_rate, 2)
-        if isinstance(many, dict)
-        else None,
-        "speedup_vs_baseline": round(ogi_rate / t["baseline"]["files_per_s"], 1),
-        "fraction_of_floor": round(ogi_rate / t["floor"]["files_per_s"], 3),
+        "jobs_speedup": _median(jobs_speedups),
+        "jobs_speedup_rounds": jobs_speedups,
+        "speedup_vs_baseline": _median(speedups),
+        "speedup_vs_baseline_rounds": speedups,
+        "fraction_of_floor": _median(fractions),
+        "fraction_of_floor_rounds": fractions,
         "noop_rerun_s": noop.get("wall_s"),
         "noop_rerun_startup_s": noop.get("startup_s"),
         "peak_rss_mb": rss,
     }
+
+
+def _rounds(measured: dict[str, Any]) -> list[float]:
+    return list(measured.get("rounds_files_per_s", [measured["files_per_s"]]))
+
+
+def _ratios(numerators: list[float], denominators: list[float], digits: int) -> list[float]:
+    return [round(a / b, digits) for a, b in zip(numerators, denominators, strict=True)]
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 3) if values else None
 
 
 def _queries_sqlite(path: Path, bodies: int, seed: int) -> dict[str, Any]:
