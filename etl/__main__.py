@@ -1,5 +1,5 @@
 """`python -m etl` runs the `ogi` command line."""
 
-from etl.cli import main
+from etl.cli import program
 
-main()
+program()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy.engine import URL
 
-from etl.cli import main
+from etl.cli import main, program
 from etl.db import (
     SQLITE_CHECKPOINT_PAGES,
     SQLITE_WAL_LIMIT_BYTES,
@@ -105,3 +106,15 @@ def test_a_sqlite_warehouse_is_opened_in_wal_mode_with_sparse_checkpoints(tmp_pa
         "wal_autocheckpoint": SQLITE_CHECKPOINT_PAGES,
         "journal_size_limit": SQLITE_WAL_LIMIT_BYTES,
     }
+
+
+def test_only_the_program_freezes_what_start_up_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    frozen: list[int] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))
+    monkeypatch.setattr(sys, "argv", ["ogi", "--version"])
+    with pytest.raises(SystemExit) as exited:
+        program()
+    assert (exited.value.code, frozen) == (0, [1])
+
+    assert CliRunner().invoke(main, ["--version"]).exit_code == 0  # main in-process: no freeze
+    assert frozen == [1]

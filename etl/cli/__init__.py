@@ -64,11 +64,6 @@ class WarehouseGroup(click.Group):
     """A click group that turns `WarehouseError` into `Error: ...` and its exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        # A command is a short-lived process: what start-up made (modules, the schema's
-        # metadata, the layouts) lives as long as it does, so the cyclic garbage collector is
-        # told to leave it alone instead of scanning it again at every collection of a load
-        # (4-5% of `ogi load`'s time; worker processes forked from here share it unwritten).
-        gc.freeze()
         try:
             return super().invoke(ctx)
         except WarehouseError as exc:
@@ -127,3 +122,16 @@ __all__ = [
     "sql_commands",
     "template_commands",
 ]
+
+
+def program() -> None:
+    """The `ogi` program (`python -m etl`): `main`, in a process of its own.
+
+    What start-up made (modules, the schema's metadata, the layouts) lives as long as the
+    process, so the cyclic garbage collector is told to leave it alone instead of scanning it
+    again at every collection of a load: 2-4% of `ogi load`'s time, and worker processes
+    forked from here share it unwritten. Only the program does this, not `main` called
+    in-process (tests, a notebook), where it would keep uncollected garbage forever.
+    """
+    gc.freeze()
+    main()
