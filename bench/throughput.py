@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,21 +106,35 @@ def measure_throughput(
         contenders[f"ogi_load_jobs_{jobs}"] = lambda: _ogi_load(
             out, f"ogi-{jobs}", files, "--jobs", str(jobs)
         )
+
+    def clean() -> None:  # the baseline appends to its database: each run starts without one
+        baseline_db.unlink(missing_ok=True)
+
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in contenders}
     for _round in range(rounds):
         for name, commands in contenders.items():
-            baseline_db.unlink(missing_ok=True)
-            command, on_empty = commands()
-            loaded = run_measured(command).check()
-            baseline_db.unlink(missing_ok=True)
-            startup = run_measured(on_empty).check()
-            found = _rate(files.files, loaded, startup)
-            found["peak_rss_mb"] = round(loaded.max_rss_mb, 1)
-            if name.startswith("ogi_load"):
-                found["summary"] = loaded.stdout.strip().splitlines()[-1]
-                found["database"] = command[command.index("--db") + 1]
-            runs[name].append(found)
+            runs[name].append(_measure(files, *commands(), before=clean))
     return {name: _median_run(found) for name, found in runs.items()}
+
+
+def _measure(
+    files: FileSet,
+    command: list[str],
+    on_empty: list[str],
+    before: Callable[[], None] = lambda: None,
+) -> dict[str, Any]:
+    """A contender once on the set, then on an empty directory (`before` runs before each):
+    rate, wall, start-up and peak RSS, and for `ogi load` its summary and warehouse."""
+    before()
+    loaded = run_measured(command).check()
+    before()
+    startup = run_measured(on_empty).check()
+    found = _rate(files.files, loaded, startup)
+    found["peak_rss_mb"] = round(loaded.max_rss_mb, 1)
+    if "--db" in command:
+        found["summary"] = loaded.stdout.strip().splitlines()[-1]
+        found["database"] = command[command.index("--db") + 1]
+    return found
 
 
 def _ogi_load(out: Path, name: str, files: FileSet, *extra: str) -> tuple[list[str], list[str]]:
@@ -143,14 +158,7 @@ def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def measure_load(files: FileSet, out: Path, name: str, *extra: str) -> dict[str, Any]:
     """`ogi load [EXTRA] SET` into a fresh warehouse, once: rate, wall, start-up and peak RSS."""
-    command, on_empty = _ogi_load(out, name, files, *extra)
-    loaded = run_measured(command).check()
-    startup = run_measured(on_empty).check()
-    result = _rate(files.files, loaded, startup)
-    result["peak_rss_mb"] = round(loaded.max_rss_mb, 1)
-    result["summary"] = loaded.stdout.strip().splitlines()[-1]
-    result["database"] = command[command.index("--db") + 1]
-    return result
+    return _measure(files, *_ogi_load(out, name, files, *extra))
 
 
 def supports(command: list[str], option: str) -> bool:

@@ -14,9 +14,9 @@ from decimal import Decimal
 from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Table, insert, select
+from sqlalchemy import Connection, Table, insert, select
 
-from etl.db import driver_executemany
+from etl.db import DriverStatement
 from etl.records import Dims, ExtractedReport, Fact, Finding
 from etl.rules import finding
 from models.base import Base
@@ -186,8 +186,12 @@ class StagedTable:
     the township's name for `township_agency_id` (see `fill`)."""
 
     table_name: str
-    columns: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The table's columns, in the order of each row's values."""
+        return _layout(self.table_name)[0]
 
     def fill(self, report_id: int, township_ids: Mapping[str, int]) -> list[tuple[Any, ...]]:
         """The rows with the report's id and the townships' ids in place."""
@@ -224,9 +228,7 @@ def stage_rows(catalogue: Catalogue, report: ExtractedReport) -> tuple[StagedTab
             row[unit] = catalogue.unit_for(fact)
         rows.setdefault(table_name, []).append(tuple(row))
     return tuple(  # in the tables' order, as the writer always inserted them
-        StagedTable(name, _layout(name)[0], tuple(rows[name]))
-        for name in FACT_MODELS
-        if name in rows
+        StagedTable(name, tuple(rows[name])) for name in FACT_MODELS if name in rows
     )
 
 
@@ -286,45 +288,15 @@ def _counts(table_name: str) -> bool:
 
 
 def insert_staged(connection: Connection, staged: StagedTable, rows: list[tuple[Any, ...]]) -> None:
-    """Insert a fact table's filled rows (`StagedTable.fill`) in one executemany.
-
-    On SQLite the statement, compiled once per table, goes straight to the driver
-    (`etl.db.driver_executemany`) with the columns' bind processors (a Numeric's Decimal to
-    float) applied as SQLAlchemy would: SQLAlchemy's per-statement and per-row work costs more
-    than SQLite's insert. Other databases get the Core statement with the rows as dicts.
-    """
-    if connection.dialect.name != "sqlite":
-        connection.execute(
-            insert(fact_table(staged.table_name)),
-            [dict(zip(staged.columns, row, strict=True)) for row in rows],
-        )
-        return
-    sql, processors = _driver_insert(connection.dialect, staged.table_name)
-    if processors:
-        processed = []
-        for row in rows:
-            values = list(row)
-            for index, process in processors:
-                values[index] = process(values[index])
-            processed.append(tuple(values))
-        rows = processed
-    driver_executemany(connection, sql, rows)
+    """Insert a fact table's filled rows (`StagedTable.fill`) in one executemany (on SQLite
+    straight to the driver: SQLAlchemy's per-statement and per-row work costs more than
+    SQLite's insert; see `DriverStatement`)."""
+    _insert(staged.table_name).executemany(connection, staged.columns, rows)
 
 
 @cache
-def _driver_insert(dialect: Dialect, table_name: str) -> tuple[str, list[tuple[int, Any]]]:
-    """A fact table's insert as driver text (its parameters in `_layout` order), and the bind
-    processors to apply by position."""
-    table = fact_table(table_name)
-    columns = _layout(table_name)[0]
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
-    assert tuple(compiled.positiontup or ()) == columns, (compiled.positiontup, columns)
-    processors = [
-        (index, process)
-        for index, key in enumerate(columns)
-        if (process := table.columns[key].type._cached_bind_processor(dialect)) is not None
-    ]
-    return compiled.string, processors
+def _insert(table_name: str) -> DriverStatement:
+    return DriverStatement(insert(fact_table(table_name)))
 
 
 def township_names(report: ExtractedReport) -> set[str]:
