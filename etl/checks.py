@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from typing import NamedTuple
 
 from etl.consistency import (
@@ -141,6 +142,18 @@ def check_across_years(
         for rule in _rules_for(rules, report.header.regime_code, cross_year=True)
         for f in _evaluate(rule, current, before)
     ]
+
+
+@cache
+def cross_year_measures(regime: str) -> frozenset[str]:
+    """The measures of this year's report that `check_across_years` reads for a regime's
+    reports (with the catalogue's rules): the only facts it needs of them."""
+    return frozenset(
+        term.measure_code
+        for rule in _rules_for(CONSISTENCY_RULES, regime, cross_year=True)
+        for _role, term in rule.roles()
+        if term.year_offset == 0
+    )
 
 
 def _rules_for(

@@ -8,7 +8,7 @@ programme's 人次 or 户次, a table 二 column's 件 or 万元), else the meas
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -297,6 +297,17 @@ def insert_staged(connection: Connection, staged: StagedTable, rows: list[tuple[
 @cache
 def _insert(table_name: str) -> DriverStatement:
     return DriverStatement(insert(fact_table(table_name)))
+
+
+def staged_townships(tables: Iterable[StagedTable]) -> set[str]:
+    """The townships staged rows name (`township_names` of the report they were staged
+    from; a worker sends the writer the rows, not all the facts)."""
+    names: set[str] = set()
+    for table in tables:
+        township = _layout(table.table_name)[1].get("township_agency_id")
+        if township is not None:
+            names.update(row[township] for row in table.rows)
+    return names
 
 
 def township_names(report: ExtractedReport) -> set[str]:

@@ -25,7 +25,7 @@ from etl.consistency import CONSISTENCY_RULES, is_cross_year
 from etl.db import connect
 from etl.errors import InputNotFound
 from etl.extract import read_file
-from etl.fact_rows import Catalogue, insert_staged, stage_rows, township_names
+from etl.fact_rows import Catalogue, insert_staged, stage_rows, staged_townships
 from etl.faults import fault_point
 from etl.lineage import (
     FileResult,
@@ -392,8 +392,10 @@ def _write(
         report_id = add_report_version(
             connection, agency_id, report.header, source_file_id, run_id, new_agency=new_agency
         )
-        townships = ensure_townships(connection, agency_id, township_names(report), ids)
-        for table in tables if tables is not None else stage_rows(catalogue, report):
+        if tables is None:
+            tables = stage_rows(catalogue, report)
+        townships = ensure_townships(connection, agency_id, staged_townships(tables), ids)
+        for table in tables:
             rows = table.fill(report_id, townships)
             insert_staged(connection, table, rows)  # one executemany per fact table
             written += len(rows)

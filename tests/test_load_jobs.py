@@ -83,6 +83,23 @@ def test_jobs_write_every_file_in_order_with_what_was_read(engine: Engine, tmp_p
     assert len(stored) == len(figures)
 
 
+def test_jobs_compare_with_last_year_as_one_process_does(engine: Engine, tmp_path: Path) -> None:
+    """Workers send the writer only the facts the cross-year rules read (and the staged rows):
+    a warning across years is still found, and the figures are all written."""
+    written = generate(tmp_path / "inbox", bodies=6, years=[2021, 2022], seed=4, defect_rate=0.6)
+    manifest = json.loads(written.manifest.read_text(encoding="utf-8"))
+    expected = {(d["file"], d["rule_code"]) for d in manifest["defects"]}
+    assert ("synthetic-2022-province.xlsx", "std2021.in_force_continuity") in expected
+    errors = {d["file"] for d in manifest["defects"] if d["severity"] == "error"}
+    files = collect_files([written.directory])
+
+    summary = load_paths(engine, [written.directory], jobs=2)
+
+    assert {(r.path.name, f.rule_code) for r in summary.files for f in r.findings} == expected
+    figures = _read([p for p in files if p.name not in errors])
+    assert summary.figures_written == len(figures) == len(_stored(engine))
+
+
 def test_a_rerun_with_jobs_reads_no_file(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
