@@ -9,7 +9,7 @@ version stays as history. See README, "Loading and validation".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from functools import cache
@@ -41,7 +41,15 @@ from etl.lineage import (
     start_run,
     touch_source_file,
 )
-from etl.prepare import PreparedFile, digest_of, prepare_file, prepare_files, report_checks
+from etl.prepare import (
+    PreparedFile,
+    batches,
+    digest_of,
+    prepare_content,
+    prepare_file,
+    prepare_files,
+    report_checks,
+)
 from etl.records import Extraction, Finding, Location
 from etl.rules import finding
 from etl.versions import add_report_version, reports_from_file
@@ -89,14 +97,17 @@ class LoadSummary:
         return 2 if self.rejected else 0
 
 
-def read_extraction(path: Path, *, encoding: str | None = None) -> Extraction:
-    """Read a file with the readers of `etl.extract` (tests swap this for a stand-in)."""
-    return read_file(path, encoding=encoding)
+def read_extraction(
+    path: Path, *, encoding: str | None = None, content: bytes | None = None
+) -> Extraction:
+    """Read a file (from `content`, its bytes, when given) with the readers of `etl.extract`
+    (tests swap this for a stand-in)."""
+    return read_file(path, encoding=encoding, content=content)
 
 
-def _read(path: Path, encoding: str | None) -> Extraction:
+def _read(path: Path, encoding: str | None, content: bytes) -> Extraction:
     """`read_extraction` as `etl.prepare` calls it (by reference, also in worker processes)."""
-    return read_extraction(path, encoding=encoding)
+    return read_extraction(path, encoding=encoding, content=content)
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
@@ -233,26 +244,65 @@ def _load_files(
     engine: Engine, files: list[Path], run_id: int, encoding: str | None, jobs: int
 ) -> Iterator[FileResult]:
     """Each file's result, in order. Content loaded before is recorded as unchanged without
-    being read; only the other files go to `prepare_files` (and its workers)."""
-    digests = {path: digest_of(path.read_bytes()) for path in files}
+    being read; only the other files are prepared (with `jobs` > 1, in worker processes)."""
     agencies = AgencyIds()  # the run's: files after the first need not look bodies up again
     with connect(engine) as connection:
         catalogue = Catalogue.load(connection)
+    if jobs > 1:
+        yield from _load_with_workers(engine, files, run_id, encoding, jobs, catalogue, agencies)
+        return
+    # One process: a batch of files read at a time, each file's bytes read and hashed once.
+    for batch in batches(files, LOOKUP_BATCH):
+        contents = [path.read_bytes() for path in batch]
+        digests = [digest_of(content) for content in contents]
+        with connect(engine) as connection:
+            known = find_source_files(connection, set(digests))
+        for path, content, digest in zip(batch, contents, digests, strict=True):
+            row = _loaded_before(known, digest)
+            if row is None:
+                prepared = prepare_content(
+                    path, content, digest, _read, encoding=encoding, catalogue=catalogue
+                )
+                yield load_prepared(
+                    engine, prepared, run_id=run_id, catalogue=catalogue, agencies=agencies
+                )
+                continue
+            with connect(engine) as connection, connection.begin():
+                yield _unchanged(connection, run_id, path, digest, row)
+
+
+#: Files whose bytes a one-process load holds at once, looked up together among those loaded.
+LOOKUP_BATCH = 64
+
+
+def _loaded_before(known: Mapping[str, SourceFileRow], digest: str) -> SourceFileRow | None:
+    row = known.get(digest)
+    return row if row is not None and row.status != "rejected" else None
+
+
+def _load_with_workers(
+    engine: Engine,
+    files: list[Path],
+    run_id: int,
+    encoding: str | None,
+    jobs: int,
+    catalogue: Catalogue,
+    agencies: AgencyIds,
+) -> Iterator[FileResult]:
+    """`_load_files` with `jobs` worker processes: every file is hashed first, to hand the
+    workers only the files not loaded before."""
+    digests = {path: digest_of(path.read_bytes()) for path in files}
+    with connect(engine) as connection:
         known = find_source_files(connection, set(digests.values()))
-
-    def seen(path: Path) -> SourceFileRow | None:
-        row = known.get(digests[path])
-        return row if row is not None and row.status != "rejected" else None
-
     prepared = prepare_files(
-        [path for path in files if seen(path) is None],
+        [path for path in files if _loaded_before(known, digests[path]) is None],
         _read,
         encoding=encoding,
         catalogue=catalogue,
         jobs=jobs,
     )
     for path in files:
-        row = seen(path)
+        row = _loaded_before(known, digests[path])
         if row is None:
             yield load_prepared(
                 engine, next(prepared), run_id=run_id, catalogue=catalogue, agencies=agencies

@@ -23,8 +23,9 @@ from etl.checks import check_report, cross_year_measures
 from etl.fact_rows import Catalogue, StagedTable, fact_findings, stage_rows
 from etl.records import ExtractedReport, Extraction, Finding
 
-#: Reads a file into an extraction (`etl.load.read_extraction`; tests give a stand-in).
-Reader = Callable[[Path, str | None], Extraction]
+#: Reads a file, from its bytes, into an extraction (`etl.load.read_extraction`; tests give
+#: a stand-in): path, encoding, content.
+Reader = Callable[[Path, str | None, bytes], Extraction]
 
 #: How many files each worker may have read ahead of the writer: enough to keep the workers
 #: busy while the writer commits (on 2 cores, 16 kept both 90% busy where 4 and 8 left them
@@ -63,7 +64,22 @@ def prepare_file(
     """Read `path` with `read` and apply the checks that need no database; given the
     catalogue, also stage the rows of the reports that have no error."""
     content = path.read_bytes()
-    extraction = read(path, encoding)
+    return prepare_content(
+        path, content, digest_of(content), read, encoding=encoding, catalogue=catalogue
+    )
+
+
+def prepare_content(
+    path: Path,
+    content: bytes,
+    digest: str,
+    read: Reader,
+    *,
+    encoding: str | None = None,
+    catalogue: Catalogue | None = None,
+) -> PreparedFile:
+    """`prepare_file` of bytes already read from `path`, and their `digest_of`."""
+    extraction = read(path, encoding, content)
     checked = report_checks(extraction, catalogue)
     staged = tuple(
         None
@@ -71,7 +87,7 @@ def prepare_file(
         else stage_rows(catalogue, report)
         for report, found in zip(extraction.reports, checked, strict=True)
     )
-    return PreparedFile(path, content, digest_of(content), extraction, checked, staged)
+    return PreparedFile(path, content, digest, extraction, checked, staged)
 
 
 def _has_error(findings: tuple[Finding, ...]) -> bool:
@@ -102,9 +118,10 @@ def prepare_files(
     reading at most `READ_AHEAD_PER_WORKER` files per worker ahead of the consumer.
 
     Workers are given `FILES_PER_TASK` files at a time and send back what they read
-    (`for_writer`) without the files' bytes, which this process reads again (from the page cache) when it takes each
-    file: a file whose bytes no longer have the digest the worker saw changed while the run
-    read it, and is prepared again here, so the bytes, digest and figures always agree.
+    (`for_writer`) without the files' bytes, which this process reads again (from the page
+    cache) when it takes each file: a file whose bytes no longer have the digest the worker
+    saw changed while the run read it, and is prepared again here, so the bytes, digest and
+    figures always agree.
     """
     if jobs <= 1:
         for path in paths:
@@ -117,7 +134,7 @@ def prepare_files(
     with ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_start_worker, initargs=(read, encoding, catalogue)
     ) as pool:
-        tasks = _batches(paths, FILES_PER_TASK)
+        tasks = batches(paths, FILES_PER_TASK)
         pending: deque[Future[list[PreparedFile]]] = deque(
             pool.submit(_prepare_in_worker, task) for task in islice(tasks, in_flight)
         )
@@ -134,7 +151,7 @@ def prepare_files(
                     yield prepare_file(shipped.path, read, encoding=encoding, catalogue=catalogue)
 
 
-def _batches(paths: Iterable[Path], size: int) -> Iterator[tuple[Path, ...]]:
+def batches(paths: Iterable[Path], size: int) -> Iterator[tuple[Path, ...]]:
     """`paths` in tuples of `size` (the last may be shorter); `itertools.batched` from 3.12."""
     remaining = iter(paths)
     while batch := tuple(islice(remaining, size)):

@@ -39,7 +39,9 @@ class StandInReader:
         )
         return path
 
-    def read_file(self, path: Path, *, encoding: str | None = None) -> Extraction:
+    def read_file(
+        self, path: Path, *, encoding: str | None = None, content: bytes | None = None
+    ) -> Extraction:
         """The extraction registered for `path`, as a fresh copy."""
         self.encodings.append(encoding)
         registered = self.extractions[Path(path).resolve()]

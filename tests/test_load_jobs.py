@@ -153,8 +153,10 @@ def test_a_file_changed_after_a_worker_read_it_is_read_again(
     assert first.name == later.name and first.read_bytes() != later.read_bytes()
     writer = os.getpid()
 
-    def read_then_change(path: Path, *, encoding: str | None = None) -> Any:
-        extraction = read_file(path, encoding=encoding)
+    def read_then_change(
+        path: Path, *, encoding: str | None = None, content: bytes | None = None
+    ) -> Any:
+        extraction = read_file(path, encoding=encoding, content=content)
         if os.getpid() != writer:  # in the worker: the file changes once it has been read
             shutil.copy(later, path)
         return extraction

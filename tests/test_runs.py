@@ -144,10 +144,10 @@ def test_a_file_that_breaks_the_reader_fails_alone(
 ) -> None:
     from etl.extract import read_file
 
-    def reader_with_a_bug(path: Path, *, encoding: str | None = None) -> Any:
+    def reader_with_a_bug(path: Path, **options: Any) -> Any:
         if path.name == "b.xlsx":
             raise RuntimeError("synthetic reader bug")
-        return read_file(path, encoding=encoding)
+        return read_file(path, **options)
 
     monkeypatch.setattr("etl.load.read_file", reader_with_a_bug)
     inbox = tmp_path / "inbox"

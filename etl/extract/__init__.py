@@ -17,29 +17,34 @@ from etl.records import Extraction, Location
 from etl.rules import finding
 
 
-def read_file(path: Path, *, encoding: str | None = None) -> Extraction:
+def read_file(
+    path: Path, *, encoding: str | None = None, content: bytes | None = None
+) -> Extraction:
     """Read one file: its reports (a long table may hold many) and the findings of reading it.
 
     `encoding` applies to CSV files only and overrides the detection (UTF-8 with or without
-    BOM, else GBK/GB18030).
+    BOM, else GBK/GB18030). `content`, the file's bytes when the caller has read them (the
+    loader, to store them), is what is read then: figures and stored bytes always agree.
     """
     path = Path(path)
-    sniffed = sniff_file(path, keep_open=True)
+    sniffed = sniff_file(path, keep_open=True, content=content)
     extraction = Extraction(path=path, file_format=sniffed.file_format, findings=sniffed.findings)
     try:
         if sniffed.file_format == "csv":
-            _read_csv(path, encoding, extraction)
+            _read_csv(path, encoding, extraction, content)
         elif sniffed.file_format is not None:
-            read_workbook(path, extraction, sniffed.archive)
+            read_workbook(path, extraction, sniffed.archive, content)
     finally:
         if sniffed.archive is not None:
             sniffed.archive.close()
     return extraction
 
 
-def _read_csv(path: Path, encoding: str | None, extraction: Extraction) -> None:
+def _read_csv(
+    path: Path, encoding: str | None, extraction: Extraction, content: bytes | None
+) -> None:
     where = Location(path.name)
-    decoded = decode_csv(path.read_bytes(), where, encoding)
+    decoded = decode_csv(path.read_bytes() if content is None else content, where, encoding)
     if not isinstance(decoded, Decoded):
         extraction.findings.append(decoded)
         return

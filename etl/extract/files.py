@@ -55,25 +55,29 @@ class Sniffed:
     archive: zipfile.ZipFile | None = None
 
 
-def sniff_file(path: Path, *, keep_open: bool = False) -> Sniffed:
+def sniff_file(path: Path, *, keep_open: bool = False, content: bytes | None = None) -> Sniffed:
     """Recognise the file by its bytes and check its size; zips also by their declared parts.
 
     With `keep_open`, an accepted xlsx comes with its zip still open (`Sniffed.archive`).
+    `content` is the file's bytes when the caller has read them (they are looked at instead).
     """
     where = Location(path.name)
-    if not path.is_file():
+    if content is None and not path.is_file():
         return _reject("file.not_spreadsheet", where, "a spreadsheet file", "no such file")
-    size = path.stat().st_size
+    size = path.stat().st_size if content is None else len(content)
     if size == 0:
         return _reject("file.corrupt", where, "a spreadsheet", "an empty file")
     if size > MAX_FILE_BYTES:
         return _reject(
             "file.too_large", where, f"at most {_mb(MAX_FILE_BYTES)}", f"a file of {_mb(size)}"
         )
-    with path.open("rb") as stream:
-        head = stream.read(8)
+    if content is None:
+        with path.open("rb") as stream:
+            head = stream.read(8)
+    else:
+        head = content[:8]
     if head.startswith(b"PK"):
-        return _sniff_zip(path, where, keep_open)
+        return _sniff_zip(path if content is None else io.BytesIO(content), where, keep_open)
     if head == _OLE2:
         return Sniffed("xls")
     if head.startswith(b"%PDF"):
@@ -88,9 +92,9 @@ def sniff_file(path: Path, *, keep_open: bool = False) -> Sniffed:
 _WANTED = "an xlsx, xls or csv spreadsheet"
 
 
-def _sniff_zip(path: Path, where: Location, keep_open: bool) -> Sniffed:
+def _sniff_zip(file: Path | io.BytesIO, where: Location, keep_open: bool) -> Sniffed:
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(file)
     except (zipfile.BadZipFile, OSError) as exc:
         return _reject("file.corrupt", where, "a complete xlsx workbook", f"a damaged zip ({exc})")
     sniffed = _check_parts(archive.infolist(), where)
@@ -144,8 +148,9 @@ class FormulaScan:
     """`uncached_formulas` one sheet at a time, each read when first asked for: a reader asks
     only about a blank cell where a figure belongs, so most sheets' XML is never parsed."""
 
-    def __init__(self, path: Path, archive: zipfile.ZipFile | None = None) -> None:
-        """Scan `path`, through `archive` when it is already open (it is left open)."""
+    def __init__(self, path: Path | io.BytesIO, archive: zipfile.ZipFile | None = None) -> None:
+        """Scan `path` (a file, or its bytes), through `archive` when it is already open (it
+        is left open)."""
         self._path = path
         self._archive = archive
         self._owned = archive is None

@@ -7,6 +7,7 @@ without 基本信息 whose first rows name the long-format columns is read as a 
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 from typing import cast
@@ -30,14 +31,22 @@ class _SheetTooLarge(Exception):
 
 
 def read_workbook(
-    path: Path, extraction: Extraction, archive: zipfile.ZipFile | None = None
+    path: Path,
+    extraction: Extraction,
+    archive: zipfile.ZipFile | None = None,
+    content: bytes | None = None,
 ) -> None:
     """Read a workbook into `extraction`: its report(s) and every finding. `archive` is the
-    xlsx's zip when the caller has it open (it stays open)."""
+    xlsx's zip when the caller has it open (it stays open); `content` the file's bytes when
+    the caller has read them (they are read instead of the file)."""
     file = path.name
     try:
-        book = CalamineWorkbook.from_path(str(path))
-        with FormulaScan(path, archive) as scan:
+        if content is None:
+            book = CalamineWorkbook.from_path(str(path))
+        else:
+            book = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        source = path if content is None else io.BytesIO(content)
+        with FormulaScan(source, archive) as scan:
             _read_book(book, file, scan if extraction.file_format == "xlsx" else None, extraction)
     except CalamineError as exc:
         what = extraction.file_format or "spreadsheet"
@@ -102,14 +111,16 @@ def _read_book(
     layout = _choose_layout(file, sheets, result.regime_code, values, extraction)
     if layout is None:
         return
+    # Every sheet first, then the reading: calamine's calls one after another ran faster.
+    matched = [(part, sheets.match(part.sheet, part.title)) for part in layout.sections]
+    loaded = [(part, None if name is None else load(name)) for part, name in matched]
     facts: list[Fact] = []
-    for section in layout.sections:
-        sheet_name = sheets.match(section.sheet, section.title)
-        if sheet_name is None:
+    for section, sheet_data in loaded:
+        if sheet_data is None:
             if section.required:
                 extraction.findings.append(missing_sheet(file, section, names))
             continue
-        reader = SectionReader(load(sheet_name), section)
+        reader = SectionReader(sheet_data, section)
         reader.read()
         facts += reader.facts
         extraction.findings += reader.findings
