@@ -16,15 +16,19 @@ from collections import Counter
 KILL_AT_ENV = "OGI_TEST_KILL_AT"
 
 _hits: Counter[str] = Counter()
+#: The point to die at, read once: the crash tests set it before starting the process, and
+#: the loader passes a point for every table of every file.
+_wanted = os.environ.get(KILL_AT_ENV) or None
 
 
-def fault_point(name: str) -> None:
-    """SIGKILL this process if `$OGI_TEST_KILL_AT` names this point (and its count is due)."""
-    wanted = os.environ.get(KILL_AT_ENV)
-    if not wanted:
+def fault_point(point: str, detail: str = "") -> None:
+    """SIGKILL this process if `$OGI_TEST_KILL_AT` names this point, `POINT` or
+    `POINT:DETAIL` (and its count is due)."""
+    if _wanted is None:
         return
-    point, _, nth = wanted.partition("#")
-    if point != name:
+    name = f"{point}:{detail}" if detail else point
+    wanted, _, nth = _wanted.partition("#")
+    if wanted != name:
         return
     _hits[name] += 1
     if _hits[name] >= int(nth or 1):

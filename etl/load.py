@@ -449,7 +449,7 @@ def _write(
             rows = table.fill(report_id, townships)
             insert_staged(connection, table, rows)  # one executemany per fact table
             written += len(rows)
-            fault_point(f"fact_insert:{prepared.path.name}")  # crash tests; etl/faults.py
+            fault_point("fact_insert", prepared.path.name)  # crash tests; etl/faults.py
         report_ids.append(report_id)
     return record_file(
         connection,
