@@ -41,24 +41,24 @@ class _Indexed:
 
     A term's facts (its measure's, whose dimensions include the term's) are found once per
     report, through an index of the measure's facts by each (dimension, value) they have; each
-    comes with its dimensions as a dict, for grouping. Every list keeps the report's order.
+    Every list keeps the report's order.
     """
 
     __slots__ = ("_by_dim", "_by_group", "_by_measure", "_by_term", "year")
 
     def __init__(self, report: ExtractedReport) -> None:
         self.year = report.header.year
-        self._by_measure: dict[str, list[_Selected]] = {}
+        self._by_measure: dict[str, list[Fact]] = {}
         for fact in report.facts:
-            self._by_measure.setdefault(fact.measure_code, []).append((fact, dict(fact.dims)))
-        self._by_dim: dict[str, dict[tuple[str, str], list[_Selected]]] = {}
+            self._by_measure.setdefault(fact.measure_code, []).append(fact)
+        self._by_dim: dict[str, dict[tuple[str, str], list[Fact]]] = {}
         # By the term's id: hashing a term hashes its dimensions, and the rules, which hold
         # the terms, outlive this index.
-        self._by_term: dict[int, list[_Selected]] = {}
-        self._by_group: dict[tuple[int, str], dict[str | None, list[_Selected]]] = {}
+        self._by_term: dict[int, list[Fact]] = {}
+        self._by_group: dict[tuple[int, str], dict[str | None, list[Fact]]] = {}
 
-    def facts_of(self, term: Term) -> list[_Selected]:
-        """The facts the term selects, with their dimensions by name."""
+    def facts_of(self, term: Term) -> list[Fact]:
+        """The facts the term selects."""
         found = self._by_term.get(id(term))
         if found is None:
             if not term.dims:
@@ -68,11 +68,11 @@ class _Indexed:
                 found = self._dim_index(term.measure_code).get(first, [])
                 if rest:
                     wanted = set(rest)
-                    found = [(fact, dims) for fact, dims in found if wanted <= set(fact.dims)]
+                    found = [fact for fact in found if wanted <= set(fact.dims)]
             self._by_term[id(term)] = found
         return found
 
-    def facts_in_group(self, term: Term, group_by: str, group: str | None) -> list[_Selected]:
+    def facts_in_group(self, term: Term, group_by: str, group: str | None) -> list[Fact]:
         """The facts the term selects whose `group_by` dimension is `group`, and those
         without that dimension: they belong to every group (the proactive total, against each
         channel). The term's facts are split by group once, not scanned again for each."""
@@ -80,7 +80,7 @@ class _Indexed:
         found = groups.get(group)
         return found if found is not None else groups.get(None, [])
 
-    def groups_of(self, term: Term, group_by: str) -> dict[str | None, list[_Selected]]:
+    def groups_of(self, term: Term, group_by: str) -> dict[str | None, list[Fact]]:
         """The term's facts by their value of `group_by` (see `_split`), split once."""
         key = (id(term), group_by)
         groups = self._by_group.get(key)
@@ -88,31 +88,34 @@ class _Indexed:
             groups = self._by_group[key] = _split(self.facts_of(term), group_by)
         return groups
 
-    def _dim_index(self, measure_code: str) -> dict[tuple[str, str], list[_Selected]]:
+    def _dim_index(self, measure_code: str) -> dict[tuple[str, str], list[Fact]]:
         index = self._by_dim.get(measure_code)
         if index is None:
             index = self._by_dim[measure_code] = {}
-            for fact, dims in self._by_measure.get(measure_code, []):
+            for fact in self._by_measure.get(measure_code, []):
                 for pair in dict.fromkeys(fact.dims):  # a pair given twice selects it once
-                    index.setdefault(pair, []).append((fact, dims))
+                    index.setdefault(pair, []).append(fact)
         return index
 
 
-#: A fact a term selects, with its dimensions by name.
-_Selected = tuple[Fact, dict[str, str]]
-
-
-def _split(facts: list[_Selected], group_by: str) -> dict[str | None, list[_Selected]]:
+def _split(facts: list[Fact], group_by: str) -> dict[str | None, list[Fact]]:
     """The facts by their value of `group_by`, in order; those without it are in every list
     (and alone under None)."""
-    groups: dict[str | None, list[_Selected]] = {
-        selected[1].get(group_by): [] for selected in facts
-    }
-    for selected in facts:
-        value = selected[1].get(group_by)
+    values = [_dimension(fact, group_by) for fact in facts]
+    groups: dict[str | None, list[Fact]] = {value: [] for value in values}
+    for fact, value in zip(facts, values, strict=True):
         for members in groups.values() if value is None else (groups[value],):
-            members.append(selected)
+            members.append(fact)
     return groups
+
+
+def _dimension(fact: Fact, name: str) -> str | None:
+    """The fact's value of dimension `name` (its last, as `dict(fact.dims)` would give)."""
+    found = None
+    for dim, value in fact.dims:
+        if dim == name:
+            found = value
+    return found
 
 
 def check_report(
@@ -123,7 +126,7 @@ def check_report(
     return [
         f
         for rule in _rules_for(rules, report.header.regime_code, cross_year=False)
-        for f in _evaluate(rule, current, None)
+        for f in _evaluate(rule, current, None, cross_year=False)
     ]
 
 
@@ -140,7 +143,7 @@ def check_across_years(
     return [
         f
         for rule in _rules_for(rules, report.header.regime_code, cross_year=True)
-        for f in _evaluate(rule, current, before)
+        for f in _evaluate(rule, current, before, cross_year=True)
     ]
 
 
@@ -193,7 +196,7 @@ def _select(
             if group_by is None
             else source.facts_in_group(term, group_by, group)
         )
-        matches += [_Match(fact, source.year, is_previous) for fact, _ in selected]
+        matches += [_Match(fact, source.year, is_previous) for fact in selected]
     return matches
 
 
@@ -211,9 +214,11 @@ def _groups(
     return sorted(v for v in values if v is not None)
 
 
-def _evaluate(rule: ConsistencyRule, report: _Indexed, previous: _Indexed | None) -> list[Finding]:
+def _evaluate(
+    rule: ConsistencyRule, report: _Indexed, previous: _Indexed | None, *, cross_year: bool
+) -> list[Finding]:
+    """The rule's findings (`cross_year`: whether it is one of the rules across years)."""
     found = []
-    cross_year = is_cross_year(rule)
     for group in _groups(rule, report, previous):
         if isinstance(rule, SumRule):
             result = _check_sum(rule, report, previous, group, cross_year=cross_year)
@@ -264,7 +269,7 @@ def _check_share(
     reported = _total(share)
     ratio = _total(numerator) * 100 / _total(denominator)
     decimals = reported_decimals(reported)
-    tolerance = Decimal(5).scaleb(-(decimals + 1))
+    tolerance = _tolerance(decimals)
     if abs(reported - ratio) <= tolerance:
         return None
     hundredths = Decimal("0.01")
@@ -280,6 +285,12 @@ def _check_share(
         found=format_value(reported),
         expected=format_value(ratio.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)),
     )
+
+
+@cache
+def _tolerance(decimals: int) -> Decimal:
+    """Half a unit of the last of `decimals` decimals: 0.05 for one."""
+    return Decimal(5).scaleb(-(decimals + 1))
 
 
 def reported_decimals(value: Decimal) -> int:
@@ -298,6 +309,8 @@ def _all_exact(matches: list[_Match]) -> bool:
 
 
 def _total(matches: list[_Match]) -> Decimal:
+    if len(matches) == 1:  # most terms select one figure: its value is the sum
+        return matches[0].fact.value.value
     return sum((m.fact.value.value for m in matches), Decimal(0))
 
 

@@ -9,7 +9,7 @@ programme's 人次 or 户次, a table 二 column's 件 or 万元), else the meas
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache, lru_cache
 from typing import Any
@@ -77,6 +77,8 @@ class Catalogue:
 
     measures: Mapping[str, MeasureInfo]
     dim_units: Mapping[tuple[str, str], str]
+    #: `stage_rows`'s layout of each (measure, dimensions) pair met, made once.
+    staging: dict[tuple[str, Dims], _Plan] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def load(cls, connection: Connection) -> Catalogue:
@@ -212,23 +214,59 @@ def stage_rows(catalogue: Catalogue, report: ExtractedReport) -> tuple[StagedTab
     """A report's facts as rows, by fact table (facts that passed `fact_findings`): work that
     needs no database, done where the file is read (in a worker with `ogi load --jobs`)."""
     rows: dict[str, list[tuple[Any, ...]]] = {}
+    plans = catalogue.staging
     for fact in report.facts:
-        table_name = catalogue.measures[fact.measure_code].fact_table
-        template, (value, qualifier, sheet, cell, text, unit) = _row_template(
-            table_name, fact.measure_code, fact.dims
-        )
+        plan = plans.get((fact.measure_code, fact.dims))
+        if plan is None:
+            plan = plans[(fact.measure_code, fact.dims)] = _staging_plan(catalogue, fact)
+        table_name, template, value, qualifier, sheet, cell, text, unit, default_unit, whole = plan
         row = list(template)
         parsed = fact.value
-        row[value] = int(parsed.value) if _counts(table_name) else Decimal(parsed.value)
+        number = parsed.value
+        row[value] = int(number) if whole else _decimal(number)
         row[qualifier] = parsed.qualifier
-        row[sheet] = fact.location.sheet
-        row[cell] = fact.location.cell or ""
+        where = fact.location
+        row[sheet] = where.sheet
+        row[cell] = where.cell or ""
         row[text] = None if parsed.text is None else parsed.text[:200]
         if unit is not None:
-            row[unit] = catalogue.unit_for(fact)
-        rows.setdefault(table_name, []).append(tuple(row))
+            row[unit] = fact.unit_code or default_unit  # `Catalogue.unit_for`
+        found = rows.get(table_name)
+        if found is None:
+            found = rows[table_name] = []
+        found.append(tuple(row))
     return tuple(  # in the tables' order, as the writer always inserted them
         StagedTable(name, tuple(rows[name])) for name in FACT_MODELS if name in rows
+    )
+
+
+def _decimal(number: Any) -> Decimal:
+    return number if number.__class__ is Decimal else Decimal(number)
+
+
+#: How `stage_rows` lays out the row of a (measure, dimensions) pair: the table, the row with
+#: what the pair gives filled in, the positions of the value, qualifier, sheet, cell, source
+#: text and unit (None: no unit column), the unit when the fact names none, and whether the
+#: table's values are whole numbers.
+_Plan = tuple[str, tuple[Any, ...], int, int, int, int, int, int | None, str | None, bool]
+
+
+def _staging_plan(catalogue: Catalogue, fact: Fact) -> _Plan:
+    table_name = catalogue.measures[fact.measure_code].fact_table
+    template, positions = _row_template(table_name, fact.measure_code, fact.dims)
+    value, qualifier, sheet, cell, text, unit = positions
+    default = catalogue.unit_for(replace(fact, unit_code=None))
+    return (
+        table_name,
+        template,
+        value,
+        qualifier,
+        sheet,
+        cell,
+        text,
+        unit,
+        default,
+        _counts(table_name),
     )
 
 
