@@ -101,7 +101,8 @@ def validate(
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Read and check files in N worker processes; writing stays in order, one file at a time.",
+    help="Read and check files in N processes (this one and N-1 workers); writing stays in "
+    "order, one file at a time.",
 )
 @pass_app
 def load(
