@@ -69,7 +69,7 @@ def main() -> None:
         "rounds": args.rounds,
     }
 
-    _say(f"generating {max(rss_sizes)} synthetic workbooks ...")
+    _say(f"{max(rss_sizes)} synthetic workbooks (generated unless an earlier run left them) ...")
     sets, results["generation"] = generate_sets(
         args.out, sorted({throughput_files, *rss_sizes}), LOAD_YEARS, args.seed, args.jobs
     )

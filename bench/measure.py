@@ -1,8 +1,10 @@
 """Running a command as its own process and measuring it: wall time, peak RSS, its output.
 
-Every contender runs the same way, so start-up is comparable: throughput is taken over the
-files alone, by subtracting the same command's wall time on an empty directory (interpreter
-start-up, imports, opening the warehouse) from its wall time on the set.
+Every contender runs the same way. Throughput is taken over the files alone, by each command's
+own clock (a contender prints its seconds, imports excluded; `ogi load` records its run's start
+and end); the older figure, the command's wall time less the same command's on an empty
+directory (interpreter start-up, imports, opening the warehouse), is kept beside it: on a shared
+machine that subtraction of two separate runs added as much noise as it removed.
 """
 
 from __future__ import annotations
