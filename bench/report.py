@@ -22,7 +22,8 @@ def render_markdown(r: dict[str, Any]) -> str:
         f"({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}, SQLite {m['sqlite']}.",
         "",
         f"Throughput on the same {r['files']} synthetic workbooks, into SQLite (files per "
-        f"second, start-up subtracted; the median of {r.get('rounds', 1)} interleaved rounds; "
+        f"second over the files alone, by each command's own clock; the median of "
+        f"{r.get('rounds', 1)} interleaved rounds; "
         "ratios are the median of each round's own ratio):",
         "",
         "| what | figure | target | met |",
