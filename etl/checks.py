@@ -40,7 +40,7 @@ class _Indexed:
     a hundred figures, and scanning them all for every term was most of the checks' time.
 
     A term's facts (its measure's, whose dimensions include the term's) are found once per
-    report, through an index of the measure's facts by each (dimension, value) they have; each
+    report, through an index of the measure's facts by each (dimension, value) they have.
     Every list keeps the report's order.
     """
 

@@ -317,8 +317,8 @@ def _load_with_workers(
     catalogue: Catalogue,
     agencies: AgencyIds,
 ) -> Iterator[FileResult]:
-    """`_load_files` with `jobs` worker processes: every file is hashed first, to hand the
-    workers only the files not loaded before."""
+    """`_load_files` in `jobs` processes (`prepare_files`): every file is hashed first, to
+    hand the workers only the files not loaded before."""
     digests = {path: digest_of(path.read_bytes()) for path in files}
     with connect(engine) as connection:
         known = find_source_files(connection, set(digests.values()))
