@@ -252,48 +252,28 @@ _Plan = tuple[str, tuple[Any, ...], int, int, int, int, int, int | None, str | N
 
 
 def _staging_plan(catalogue: Catalogue, fact: Fact) -> _Plan:
+    """The `_Plan` of the fact's (measure, dimensions) pair: its row with default dimensions,
+    then the fact's own, then the measure filled in."""
     table_name = catalogue.measures[fact.measure_code].fact_table
-    template, positions = _row_template(table_name, fact.measure_code, fact.dims)
-    value, qualifier, sheet, cell, text, unit = positions
-    default = catalogue.unit_for(replace(fact, unit_code=None))
-    return (
-        table_name,
-        template,
-        value,
-        qualifier,
-        sheet,
-        cell,
-        text,
-        unit,
-        default,
-        _counts(table_name),
-    )
-
-
-# Files repeat the same few hundred (measure, dimensions) pairs: each one's row is laid out once.
-@lru_cache(maxsize=8192)
-def _row_template(
-    table_name: str, measure_code: str, dims: Dims
-) -> tuple[tuple[Any, ...], tuple[int, int, int, int, int, int | None]]:
-    """A row of `stage_rows` with what the measure and dimensions give filled in (default
-    dimensions, then the fact's own, then the measure), and the positions of the value,
-    qualifier, sheet, cell, source text and unit (None when the table has no unit)."""
     columns, positions = _layout(table_name)
     row: list[Any] = [None] * len(columns)
     for name, value in DEFAULT_DIMS.get(table_name, {}).items():
         row[positions[name]] = value
-    for name, value in dims:
+    for name, value in fact.dims:
         row[positions["township_agency_id" if name == TOWNSHIP_DIM else name]] = value
-    row[positions["measure_code"]] = measure_code
-    filled = (
+    row[positions["measure_code"]] = fact.measure_code
+    return (
+        table_name,
+        tuple(row),
         positions["value"],
         positions["value_qualifier"],
         positions["source_sheet"],
         positions["source_cell"],
         positions["source_text"],
         positions.get("unit_code"),
+        catalogue.unit_for(replace(fact, unit_code=None)),
+        _counts(table_name),
     )
-    return tuple(row), filled
 
 
 def fact_rows(
