@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, text
 
-from etl.layouts import Grid, HeaderSpan, get_layout
+from etl.layouts import HeaderSpan, get_layout
 from etl.reports.result import Value, plain_value
 
 #: The sheets of the standard layouts that are official tables, in report order.
@@ -109,11 +110,13 @@ def standard_tables(
                     text(_NOTES), {"before": previous_regime, "after": regime}
                 )
             }
+    this_year = _by_key(figures)
+    last_year = _by_key(previous) if previous is not None else {}
     tables: list[AnnualTable] = []
     for sheet, table_code in STANDARD_TABLE_SHEETS.items():
-        tables += _sheet_tables(regime, sheet, year, _by_key(figures), shown)
+        tables += _sheet_tables(regime, sheet, year, this_year, shown)
         if previous is not None and previous_regime is not None:
-            earlier = _sheet_tables(previous_regime, sheet, year - 1, _by_key(previous), set())
+            earlier = _sheet_tables(previous_regime, sheet, year - 1, last_year, set())
             if table_code in notes and earlier:
                 earlier[-1].note = notes[table_code][1]
             tables += earlier
@@ -124,55 +127,96 @@ def standard_tables(
     return StandardTables(tables, shown)
 
 
-def _by_key(figures: Sequence[Any]) -> dict[tuple[str, str | None, str | None], Any]:
+_Key = tuple[str, str | None, str | None]
+
+
+def _by_key(figures: Sequence[Any]) -> dict[_Key, Any]:
     return {(f.measure_code, f.dim1_code, f.dim2_code): f for f in figures}
+
+
+@dataclass(frozen=True, slots=True)
+class _RowPlan:
+    """A grid row as a table prints it: each value column's figure key, and whether the
+    column has a unit of its own (else the figure's unit is shown in its cell)."""
+
+    label: str
+    indent: int
+    is_data: bool
+    cells: tuple[tuple[_Key, bool], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _GridPlan:
+    """What a grid's table looks like whatever the figures: title, corner, header, rows."""
+
+    title: str
+    corner: str
+    header: list[HeaderSpan]
+    width: int
+    rows: tuple[_RowPlan, ...]
+
+
+@cache
+def _sheet_plans(regime: str, sheet: str) -> tuple[str, tuple[_GridPlan, ...]]:
+    """The section title of `sheet` in `regime`'s layout and its grids' table plans: the
+    layouts are data, so each is worked out once per process, not once per report."""
+    section = get_layout(regime).section(sheet)
+    plans = []
+    for grid in section.grids():
+        shown_grid = replace(grid, columns=grid.value_columns)
+        rows = []
+        for row in grid.rows:
+            cells = []
+            for column in grid.value_columns:
+                item = grid.cell(row, column)
+                codes = (*(value for _name, value in item.dims), None, None)
+                cells.append(((item.measure_code, codes[0], codes[1]), column.unit is not None))
+            rows.append(_RowPlan(row.label, row.indent, row.role == "data", tuple(cells)))
+        plans.append(
+            _GridPlan(
+                title=grid.label if grid.label != section.title else "",
+                corner=grid.corner or "项目",
+                header=shown_grid.header_spans(units=False),
+                width=len(shown_grid.columns),
+                rows=tuple(rows),
+            )
+        )
+    return section.title, tuple(plans)
 
 
 def _sheet_tables(
     regime: str,
     sheet: str,
     year: int,
-    figures: Mapping[tuple[str, str | None, str | None], Any],
+    figures: Mapping[_Key, Any],
     shown: set[tuple[str, int]],
 ) -> list[AnnualTable]:
-    section = get_layout(regime).section(sheet)
-    tables = []
-    for grid in section.grids():
-        shown_grid = replace(grid, columns=grid.value_columns)
-        rows = [_row(grid, row, figures, shown) for row in grid.rows]
-        title = grid.label if grid.label != section.title else ""
-        tables.append(
-            AnnualTable(
-                part=section.title,
-                title=f"{title}（{year}年）" if title else f"{year}年",
-                year=year,
-                corner=grid.corner or "项目",
-                header=shown_grid.header_spans(units=False),
-                width=len(shown_grid.columns),
-                rows=rows,
-            )
+    part, plans = _sheet_plans(regime, sheet)
+    return [
+        AnnualTable(
+            part=part,
+            title=f"{plan.title}（{year}年）" if plan.title else f"{year}年",
+            year=year,
+            corner=plan.corner,
+            header=list(plan.header),
+            width=plan.width,
+            rows=[_row(row, figures, shown) for row in plan.rows],
         )
-    return tables
+        for plan in plans
+    ]
 
 
-def _row(
-    grid: Grid,
-    row: Any,
-    figures: Mapping[tuple[str, str | None, str | None], Any],
-    shown: set[tuple[str, int]],
-) -> TableRow:
+def _row(row: _RowPlan, figures: Mapping[_Key, Any], shown: set[tuple[str, int]]) -> TableRow:
     cells: list[TableCell | None] = []
-    for column in grid.value_columns:
-        item = grid.cell(row, column)
-        codes = (*(value for _name, value in item.dims), None, None)
-        figure = figures.get((item.measure_code, codes[0], codes[1]))
+    for key, own_unit in row.cells:
+        figure = figures.get(key)
         if figure is None:
             cells.append(None)
             continue
         shown.add((figure.fact_table, int(figure.fact_id)))
-        unit = figure.unit_code if column.unit is None else None
+        unit = None if own_unit else figure.unit_code
         cells.append(TableCell(plain_value(figure.value), figure.value_qualifier, unit))
-    heading = row.role != "data" and all(cell is None for cell in cells)
+    heading = not row.is_data and all(cell is None for cell in cells)
     return TableRow(row.label, row.indent, cells, heading)
 
 
