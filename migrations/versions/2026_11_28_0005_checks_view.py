@@ -30,7 +30,7 @@ Create Date: 2026-11-28
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from alembic import op
 
@@ -165,13 +165,27 @@ def _with_shared(side: str) -> str:
                               {_shared(f"{side}_text")}) END AS {side}_text"""
 
 
-def _rpt_checks(concat: str) -> str:
-    """The view, with `concat` the dialect's ordered window aggregate of text."""
-    branches = "\nUNION ALL\n".join(_match_branch(t) for t in FACT_TABLE_DIMS)
+def _rpt_checks(
+    concat: str,
+    *,
+    carry: Callable[[str], str] = _body,
+    branches: str | None = None,
+    body: str | None = None,
+    joins: str = "",
+) -> str:
+    """The view, with `concat` the dialect's ordered window aggregate of text.
+
+    Revision 0008 builds its faster form with this function: `carry` gives the report columns
+    that each level carries and partitions by (here the body's), `branches` the figures the
+    terms select (here `_match_branch` of each table), `body` the body columns the view
+    starts with and `joins` what they are read from, after the evaluated rules `q`.
+    """
+    if branches is None:
+        branches = "\nUNION ALL\n".join(_match_branch(t) for t in FACT_TABLE_DIMS)
     side_text = concat.format(
         "m.shown",
         "' + '",
-        f"PARTITION BY {_body('m')}, m.rule_code, m.group_code, m.side"
+        f"PARTITION BY {carry('m')}, m.rule_code, m.group_code, m.side"
         " ORDER BY m.term_no, m.year_offset, m.fact_id"
         " ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING",
     )
@@ -192,7 +206,7 @@ def _rpt_checks(concat: str) -> str:
     shared_inexact = _shared("inexact_n")
     return f"""
 CREATE VIEW rpt_checks AS
-SELECT {_body("q")},
+SELECT {body or _body("q")},
        q.rule_code, q.rule_kind, q.severity, q.description, q.group_by_dim, q.group_code,
        q.reported, q.computed, q.difference, q.tolerance, q.passed, q.skipped_reason,
        q.lhs_text
@@ -206,7 +220,7 @@ SELECT {_body("q")},
        q.rule_sort_order
 FROM (
   -- each rule (and group) evaluated
-  SELECT {_body("c")},
+  SELECT {carry("c")},
          c.rule_code, cr.rule_kind, cr.severity, cr.description, cr.group_by_dim, c.group_code,
          c.lhs_sum AS reported,
          CASE WHEN cr.rule_kind = 'sum' THEN c.rhs_sum ELSE ROUND({ratio}, 2) END AS computed,
@@ -226,7 +240,7 @@ FROM (
          COALESCE(c.den_text, '(not reported)') AS den_text
   FROM (
     -- each group with the figures shared by every group of its rule
-    SELECT {_body("k")}, k.rule_code, k.group_code,
+    SELECT {carry("k")}, k.rule_code, k.group_code,
            {_with_shared("lhs")},
            {_with_shared("rhs")},
            {_with_shared("den")},
@@ -242,7 +256,7 @@ FROM (
       -- each side's count, sum and text per rule and group (figures without the grouping
       -- dimension form the group NULL); windows, not GROUP BY, so that SQLite pushes a
       -- per-report filter down to the fact tables
-      SELECT {_body("n")}, n.rule_code, n.group_code,
+      SELECT {carry("n")}, n.rule_code, n.group_code,
              {_side_totals("lhs")},
              {_side_totals("rhs")},
              {_side_totals("den")},
@@ -256,14 +270,14 @@ FROM (
 {branches}
         ) m
       ) n
-      WINDOW p AS (PARTITION BY {_body("n")}, n.rule_code, n.group_code)
+      WINDOW p AS (PARTITION BY {carry("n")}, n.rule_code, n.group_code)
     ) k
     WHERE k.row_no = 1
-    WINDOW w AS (PARTITION BY {_body("k")}, k.rule_code)
+    WINDOW w AS (PARTITION BY {carry("k")}, k.rule_code)
   ) c
   JOIN consistency_rules cr ON cr.rule_code = c.rule_code
   WHERE c.group_code IS NOT NULL OR cr.group_by_dim IS NULL
-) q
+) q{joins}
 """
 
 
