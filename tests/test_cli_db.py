@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy.engine import URL
 
-from etl.cli import main, program
+from etl.cli import COMMAND_MODULES, main, program
 from etl.db import (
     SQLITE_CHECKPOINT_PAGES,
     SQLITE_WAL_LIMIT_BYTES,
@@ -67,6 +68,27 @@ def test_python_dash_m_etl_runs_the_cli() -> None:
         [sys.executable, "-m", "etl", "--version"], capture_output=True, text=True, check=True
     )
     assert done.stdout.startswith("ogi, version ")
+
+
+def test_each_command_is_imported_from_the_module_the_map_names() -> None:
+    for module in set(COMMAND_MODULES.values()):
+        importlib.import_module(f"etl.cli.{module}")
+    defined = {name: command.callback.__module__ for name, command in main.commands.items()}
+    assert defined == {n: f"etl.cli.{m}" for n, m in COMMAND_MODULES.items()}
+
+
+def test_ogi_imports_only_the_command_it_runs() -> None:
+    """`ogi sql` need not import the generator, the template writer, `ogi load`'s modules or
+    openpyxl (which imports numpy): each would add to every command's start-up."""
+    code = (
+        "import sys; from etl.cli import main; main(['sql', '--help'], standalone_mode=False);"
+        " print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in ('etl', 'openpyxl'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    imported = set(done.stdout.split())
+    assert {"etl.cli.sql_commands", "etl.cli.report_commands"} <= imported
+    assert not imported & {"etl.cli.generate_commands", "etl.synthetic", "etl.templates"}
+    assert not imported & {"etl.cli.load_commands", "etl.load", "etl.extract", "openpyxl"}
 
 
 def test_unsupported_database_is_a_clear_error() -> None:

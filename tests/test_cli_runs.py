@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from inbox_files import FIGURES_PER_FILE, broken_report, synthetic_report
@@ -219,6 +220,8 @@ def test_the_deploy_files_call_ogi_run_with_options_it_has(unit: str) -> None:
         if "ogi run " in line and not line.startswith("#")
     ]  # fmt: skip
     words = line.split("ogi run ", 1)[1].split(">>")[0].split()
-    known = {opt for param in main.commands["run"].params for opt in param.opts}
+    run = main.get_command(click.Context(main), "run")
+    assert run is not None
+    known = {opt for param in run.params for opt in param.opts}
     assert [w for w in words if w.startswith("--") and w not in known] == []
     assert {"--inbox", "--archive", "--log-format"} <= set(words)

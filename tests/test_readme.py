@@ -25,7 +25,9 @@ def test_readme_lists_every_table_and_no_other(engine: Engine) -> None:
 
 def _commands(group: click.Group, prefix: str = "ogi") -> list[str]:
     found = []
-    for name, command in group.commands.items():
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
         path = f"{prefix} {name}"
         if isinstance(command, click.Group):
             found += _commands(command, path)

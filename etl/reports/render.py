@@ -9,7 +9,6 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from openpyxl import Workbook
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -87,6 +86,8 @@ def to_markdown(table: ReportTable) -> str:
 
 def to_xlsx(table: ReportTable) -> bytes:
     """An XLSX workbook with one sheet; numbers stay numbers, text is never a formula."""
+    from openpyxl import Workbook  # here: only an XLSX export needs openpyxl (and numpy)
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = table.title[:31]

@@ -11,8 +11,6 @@ import html
 import io
 from collections.abc import Callable
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -169,6 +167,9 @@ def to_html(report: AnnualReport) -> str:
 
 def to_xlsx(report: AnnualReport) -> bytes:
     """A workbook: title, particulars, the table (numbers as numbers), the checks."""
+    from openpyxl import Workbook  # here: only an XLSX export needs openpyxl (and numpy)
+    from openpyxl.styles import Alignment, Font
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"{report.year}年报"

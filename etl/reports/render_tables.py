@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from openpyxl.styles import Alignment, Border, Font, Side
 from rich.table import Table
 from rich.text import Text
 
@@ -19,9 +18,6 @@ from etl.reports.annual_tables import AnnualTable, TableCell
 from etl.reports.render import md_cell
 from etl.reports.result import format_number
 from etl.reports.safe import set_xlsx_cell
-
-_THIN = Side(style="thin", color="999999")
-_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 def cell_text(cell: TableCell | None) -> str:
@@ -111,6 +107,9 @@ def tables_html(tables: list[AnnualTable]) -> str:
 def write_tables_xlsx(sheet: Any, tables: list[AnnualTable], row: int) -> int:
     """Write the tables from `row` on, headers merged as in the official format; numbers stay
     numbers (a lower bound or estimate is written as text: 8000余). Returns the next row."""
+    from openpyxl.styles import Alignment, Font  # here: only an XLSX export needs openpyxl
+
+    box = _box()
     for part, table in _parts(tables):
         if part:
             row += 1
@@ -126,12 +125,12 @@ def write_tables_xlsx(sheet: Any, tables: list[AnnualTable], row: int) -> int:
             label = sheet.cell(row=row, column=1)
             set_xlsx_cell(label, line.label)
             label.alignment = Alignment(indent=line.indent, wrap_text=True)
-            label.border = _BOX
+            label.border = box
             if line.is_heading:
                 label.font = Font(bold=True)
             for c, cell in enumerate(line.cells, start=2):
                 target = sheet.cell(row=row, column=c)
-                target.border = _BOX
+                target.border = box
                 if cell is None:
                     continue
                 if cell.qualifier == "exact":
@@ -148,7 +147,18 @@ def write_tables_xlsx(sheet: Any, tables: list[AnnualTable], row: int) -> int:
     return row
 
 
+def _box() -> Any:
+    """A thin grey border on every side of a cell."""
+    from openpyxl.styles import Border, Side
+
+    thin = Side(style="thin", color="999999")
+    return Border(left=thin, right=thin, top=thin, bottom=thin)
+
+
 def _xlsx_header(sheet: Any, table: AnnualTable, row: int) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    box = _box()
     bold = Font(bold=True)
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
     corner = sheet.cell(row=row, column=1)
@@ -171,7 +181,7 @@ def _xlsx_header(sheet: Any, table: AnnualTable, row: int) -> None:
             )
     for r in range(row, row + table.depth):
         for c in range(1, 2 + table.width):
-            sheet.cell(row=r, column=c).border = _BOX
+            sheet.cell(row=r, column=c).border = box
 
 
 def tables_rich(tables: list[AnnualTable]) -> list[Any]:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -22,6 +20,8 @@ def inert_text(text: str) -> str:
 
 def set_xlsx_cell(cell: Any, value: Any) -> None:
     """Write `value` into an openpyxl cell; text is always a string cell, never a formula."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # loaded by the cell's workbook
+
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XLSX cannot hold
     cell.value = value
