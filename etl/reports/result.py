@@ -32,18 +32,22 @@ def plain_value(value: Any) -> Value:
     PostgreSQL returns `Decimal('8052.0000')` where SQLite returns `8052` and `88.6` where it
     returns `Decimal('88.6')`: whole numbers become int, other decimals float.
     """
+    kind = type(value)
+    if kind is str or kind is int or value is None:  # most cells: asked first, by exact type
+        plain: Value = value
+        return plain
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if value is None or isinstance(value, int | str | bool | date | datetime | float):
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, int | str | bool | date | datetime):
         return value
     return str(value)
 
 
 def plain_rows(rows: Iterable[Sequence[Any]]) -> list[tuple[Value, ...]]:
     """Rows of database values made plain."""
-    return [tuple(plain_value(v) for v in row) for row in rows]
+    return [tuple(map(plain_value, row)) for row in rows]
 
 
 def format_number(value: Value) -> str:
