@@ -9,6 +9,7 @@ version stays as history. See README, "Loading and validation".
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
@@ -317,27 +318,61 @@ def _load_with_workers(
     catalogue: Catalogue,
     agencies: AgencyIds,
 ) -> Iterator[FileResult]:
-    """`_load_files` in `jobs` processes (`prepare_files`): every file is hashed first, to
-    hand the workers only the files not loaded before."""
-    digests = {path: digest_of(path.read_bytes()) for path in files}
-    with connect(engine) as connection:
-        known = find_source_files(connection, set(digests.values()))
+    """`_load_files` in `jobs` processes (`prepare_files`): the workers are handed only the
+    files not loaded before, as the prescan finds them, a batch at a time."""
+    prescan = _Prescan(engine, files)
     prepared = prepare_files(
-        [path for path in files if _loaded_before(known, digests[path]) is None],
-        _read,
-        encoding=encoding,
-        catalogue=catalogue,
-        jobs=jobs,
+        prescan.new_paths(), _read, encoding=encoding, catalogue=catalogue, jobs=jobs
     )
-    for path in files:
-        row = _loaded_before(known, digests[path])
+    for _ in files:
+        path, digest, row = prescan.next_checked()
         if row is None:
             yield load_prepared(
                 engine, next(prepared), run_id=run_id, catalogue=catalogue, agencies=agencies
             )
             continue
         with connect(engine) as connection, connection.begin():
-            yield _unchanged(connection, run_id, path, digests[path], row)
+            yield _unchanged(connection, run_id, path, digest, row)
+
+
+class _Prescan:
+    """The files of a run hashed and looked up among those loaded before, `BATCH` at a time,
+    as far ahead as either reader needs: the workers, which take the new files (`new_paths`),
+    or the writer, which takes every file in order (`next_checked`). The workers start on the
+    first batch rather than after every file of the run has been hashed."""
+
+    def __init__(self, engine: Engine, files: list[Path]) -> None:
+        self._engine = engine
+        self._batches = batches(files, BATCH)
+        self._checked: deque[tuple[Path, str, SourceFileRow | None]] = deque()
+        self._new: deque[Path] = deque()
+
+    def _scan(self) -> bool:
+        """Hash and look up the next batch; False when there is none."""
+        batch = next(self._batches, None)
+        if batch is None:
+            return False
+        digests = [digest_of(path.read_bytes()) for path in batch]
+        with connect(self._engine) as connection:
+            known = find_source_files(connection, set(digests))
+        for path, digest in zip(batch, digests, strict=True):
+            row = _loaded_before(known, digest)
+            self._checked.append((path, digest, row))
+            if row is None:
+                self._new.append(path)
+        return True
+
+    def new_paths(self) -> Iterator[Path]:
+        """The files not loaded before, in order."""
+        while self._new or self._scan():
+            while self._new:
+                yield self._new.popleft()
+
+    def next_checked(self) -> tuple[Path, str, SourceFileRow | None]:
+        """The next file in order: its path, digest and the row of its content loaded before."""
+        while not self._checked and self._scan():
+            pass
+        return self._checked.popleft()
 
 
 def load_file(

@@ -27,12 +27,15 @@ from etl.records import ExtractedReport, Extraction, Finding
 #: a stand-in): path, encoding, content.
 Reader = Callable[[Path, str | None, bytes], Extraction]
 
-#: How many files each worker may have read ahead of the writer: enough to keep the workers
-#: busy while the writer commits (on 2 cores, 16 kept both 90% busy where 4 and 8 left them
-#: idle a fifth of the time), few enough that memory stays flat however many files.
-READ_AHEAD_PER_WORKER = 16
+#: How many files each worker is given to read ahead, whatever the writer is doing: on 2
+#: cores, 32 left the worker no wait longer than a few milliseconds, where 16 left it waiting
+#: 0.3 s over 1,000 files (and 64 left the writer nothing to read).
+READ_AHEAD_PER_WORKER = 32
 #: Files a worker is given at a time: fewer, larger messages between the processes.
 FILES_PER_TASK = 8
+#: How many batches (of the workers' and this process's) may be read and not yet taken, per
+#: worker: what bounds memory however many files a run has.
+HELD_BATCHES_PER_WORKER = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,14 +118,15 @@ def prepare_files(
     jobs: int = 1,
 ) -> Iterator[PreparedFile]:
     """`prepare_file` for each path, in order; with `jobs` > 1 in that many processes: this
-    one, which also takes what they prepared (to write it), and `jobs` - 1 workers, reading at
-    most `READ_AHEAD_PER_WORKER` files per worker ahead of the consumer.
+    one, which also takes what they prepared (to write it), and `jobs` - 1 workers.
 
-    Files go `FILES_PER_TASK` at a time to the workers; whenever the next files in order are
-    not ready yet, this process prepares the following ones itself rather than wait. On two
-    cores, two worker processes and the writer took turns on the cores; one worker and a
-    writer that reads in its idle time keep both busy with less switching and less sent
-    between processes.
+    Files go `FILES_PER_TASK` at a time to the workers, each kept `READ_AHEAD_PER_WORKER`
+    files ahead whenever this process looks (not only when it takes their batches), with at
+    most `HELD_BATCHES_PER_WORKER` batches per worker read and not yet taken. Whenever the
+    next files in order are not ready yet, this process prepares the following ones itself
+    rather than wait. On two cores, two worker processes and the writer took turns on the
+    cores; one worker and a writer that reads in its idle time keep both busy with less
+    switching and less sent between processes.
 
     Workers send back what they read (`for_writer`) without the files' bytes, which this
     process reads again (from the page cache) when it takes each file: a file whose bytes no
@@ -147,12 +151,24 @@ def prepare_files(
     ) as pool:
         tasks = batches(paths, FILES_PER_TASK)
         # In file order: the workers' batches (futures) and those prepared here (lists).
-        pending: deque[Future[list[PreparedFile]] | list[PreparedFile]] = deque(
-            pool.submit(_prepare_in_worker, task) for task in islice(tasks, in_flight)
-        )
+        pending: deque[Future[list[PreparedFile]] | list[PreparedFile]] = deque()
+        limit = HELD_BATCHES_PER_WORKER * workers
+
+        def top_up() -> None:
+            """Give the workers files until each has `READ_AHEAD_PER_WORKER` to read."""
+            outstanding = sum(isinstance(p, Future) and not p.done() for p in pending)
+            while outstanding < in_flight and len(pending) < limit:
+                task = next(tasks, None)
+                if task is None:
+                    return
+                pending.append(pool.submit(_prepare_in_worker, task))
+                outstanding += 1
+
+        top_up()
         while pending:
+            top_up()
             head = pending[0]
-            if isinstance(head, Future) and not head.done() and len(pending) < 2 * in_flight:
+            if isinstance(head, Future) and not head.done() and len(pending) < limit:
                 following = next(tasks, None)
                 if following is not None:  # rather than wait for a worker
                     pending.append(here(following))
@@ -162,9 +178,7 @@ def prepare_files(
                 yield from head
                 continue
             done = head.result()
-            following = next(tasks, None)
-            if following is not None:
-                pending.append(pool.submit(_prepare_in_worker, following))
+            top_up()  # before this batch is written
             for shipped in done:
                 content = shipped.path.read_bytes()
                 if digest_of(content) == shipped.digest:

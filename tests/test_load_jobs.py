@@ -8,6 +8,7 @@ import json
 import os
 import pickle
 import shutil
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -108,15 +109,44 @@ def test_a_rerun_with_jobs_reads_no_file(
     handed_to_workers: list[list[Path]] = []
     prepare = etl.load.prepare_files
 
-    def spy(paths: list[Path], *args: Any, **kwargs: Any) -> Any:
-        handed_to_workers.append(list(paths))
-        return prepare(paths, *args, **kwargs)
+    def spy(paths: Iterable[Path], *args: Any, **kwargs: Any) -> Any:
+        handed = list(paths)
+        handed_to_workers.append(handed)
+        return prepare(handed, *args, **kwargs)
 
     monkeypatch.setattr(etl.load, "prepare_files", spy)
     again = load_paths(engine, [written.directory], jobs=2)
 
     assert (again.unchanged, again.loaded, again.figures_written) == (6, 0, 0)
     assert handed_to_workers == [[]]
+
+
+def test_workers_are_handed_files_before_the_whole_run_is_hashed(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = collect_files([generate(tmp_path / "inbox", bodies=40, years=[2017], seed=3).directory])
+    load_paths(engine, files[:3])  # loaded before: the prescan finds them
+    hashed: list[bytes] = []
+    digest_of = etl.load.digest_of
+
+    def counted(content: bytes) -> str:
+        hashed.append(content)
+        return digest_of(content)
+
+    monkeypatch.setattr(etl.load, "digest_of", counted)
+    prescan = etl.load._Prescan(engine, files)
+    new = prescan.new_paths()
+
+    assert len(files) > 2 * etl.load.BATCH
+    assert next(new) == files[3]
+    assert len(hashed) == etl.load.BATCH  # the first batch only
+    assert [*new] == files[4:]
+    checked = [prescan.next_checked() for _ in files]
+    assert [path for path, _digest, _row in checked] == files
+    assert [row is not None for _path, _digest, row in checked] == [True] * 3 + [False] * (
+        len(files) - 3
+    )
+    assert len(hashed) == len(files)  # each file hashed once
 
 
 def test_the_same_content_twice_in_one_run_loads_once(engine: Engine, tmp_path: Path) -> None:
