@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy.engine import URL
 
-from etl.cli import COMMAND_MODULES, main, program
+from etl.cli import COMMAND_MODULES, command_module, main, program
 from etl.db import (
     SQLITE_CHECKPOINT_PAGES,
     SQLITE_WAL_LIMIT_BYTES,
@@ -140,3 +140,35 @@ def test_only_the_program_freezes_what_start_up_made(monkeypatch: pytest.MonkeyP
 
     assert CliRunner().invoke(main, ["--version"]).exit_code == 0  # main in-process: no freeze
     assert frozen == [1]
+
+
+def test_the_program_imports_its_command_before_freezing(monkeypatch: pytest.MonkeyPatch) -> None:
+    events: list[str] = []
+    import_module = importlib.import_module
+
+    def spy(name: str) -> object:
+        events.append(name)
+        return import_module(name)
+
+    monkeypatch.setattr(importlib, "import_module", spy)
+    monkeypatch.setattr(gc, "freeze", lambda: events.append("freeze"))
+    monkeypatch.setattr(sys, "argv", ["ogi", "--db", "load", "sql", "--help"])
+    with pytest.raises(SystemExit):
+        program()
+    assert events[:2] == ["etl.cli.sql_commands", "freeze"]
+
+
+@pytest.mark.parametrize(
+    ("args", "module"),
+    [
+        (["load", "inbox"], "load_commands"),
+        (["--db", "run", "--traceback", "runs", "show", "3"], "run_commands"),
+        (["--db=x.db", "report", "annual"], "report_commands"),
+        (["--version"], None),
+        (["unknown"], None),
+    ],
+)
+def test_the_command_is_the_first_word_that_is_not_an_option(
+    args: list[str], module: str | None
+) -> None:
+    assert command_module(args) == module

@@ -136,7 +136,22 @@ def program() -> None:
     process, so the cyclic garbage collector is told to leave it alone instead of scanning it
     again at every collection of a load: 2-4% of `ogi load`'s time, and worker processes
     forked from here share it unwritten. Only the program does this, not `main` called
-    in-process (tests, a notebook), where it would keep uncollected garbage forever.
+    in-process (tests, a notebook), where it would keep uncollected garbage forever. The
+    command's module is imported first, to be frozen too: left out, `ogi load` ran 10% slower.
     """
+    module = command_module(sys.argv[1:])
+    if module is not None:
+        importlib.import_module(f"etl.cli.{module}")
     gc.freeze()
     main()
+
+
+def command_module(args: list[str]) -> str | None:
+    """The module of the command that `args` (after `ogi`) runs, if they name one."""
+    remaining = iter(args)
+    for arg in remaining:
+        if arg == "--db":
+            next(remaining, None)  # its value
+        elif not arg.startswith("-"):
+            return COMMAND_MODULES.get(arg)
+    return None
