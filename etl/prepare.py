@@ -164,9 +164,10 @@ def prepare_files(
                 pending.append(pool.submit(_prepare_in_worker, task))
                 outstanding += 1
 
-        top_up()
-        while pending:
+        while True:
             top_up()
+            if not pending:
+                break
             head = pending[0]
             if isinstance(head, Future) and not head.done() and len(pending) < limit:
                 following = next(tasks, None)

@@ -151,7 +151,7 @@ class _GridPlan:
 
     title: str
     corner: str
-    header: list[HeaderSpan]
+    header: tuple[HeaderSpan, ...]
     width: int
     rows: tuple[_RowPlan, ...]
 
@@ -176,7 +176,7 @@ def _sheet_plans(regime: str, sheet: str) -> tuple[str, tuple[_GridPlan, ...]]:
             _GridPlan(
                 title=grid.label if grid.label != section.title else "",
                 corner=grid.corner or "项目",
-                header=shown_grid.header_spans(units=False),
+                header=tuple(shown_grid.header_spans(units=False)),
                 width=len(shown_grid.columns),
                 rows=tuple(rows),
             )
