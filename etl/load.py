@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DataError, IntegrityError
 
 from etl.agencies import AgencyIds, ensure_agency, ensure_townships, find_agency
+from etl.checkpoints import BackgroundCheckpoints
 from etl.checks import check_across_years
 from etl.consistency import CONSISTENCY_RULES, is_cross_year
 from etl.db import connect
@@ -224,16 +225,19 @@ def load_paths(
     writes them one transaction per file, in the order of `collect_files`, so the warehouse
     ends the same whatever `jobs` is. A run that breaks off (a bug, a lost database) is
     recorded as failed with its error, and the error propagates; files loaded before it stay
-    loaded.
+    loaded. On SQLite, the WAL is checkpointed in a thread meanwhile (`etl.checkpoints`).
     """
     files = collect_files(paths)
     run_id = start_run(engine, trigger=trigger, command=command)
     results: list[FileResult] = []
     try:
-        for result in _load_files(engine, files, run_id, encoding, jobs):
-            results.append(result)
-            if progress is not None:
-                progress(len(results), len(files), result)
+        with BackgroundCheckpoints(engine) as checkpoints:
+            for result in _load_files(engine, files, run_id, encoding, jobs):
+                results.append(result)
+                if result.outcome != "unchanged":  # (an unchanged file writes a row or two)
+                    checkpoints.written()
+                if progress is not None:
+                    progress(len(results), len(files), result)
     except BaseException as exc:
         with suppress(Exception):  # the error that stopped the run matters more than this one
             finish_run(engine, run_id, results, error=f"{type(exc).__name__}: {exc}")
