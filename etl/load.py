@@ -259,6 +259,7 @@ def _load_files(
     # One process: a batch of files at a time, each file's bytes read and hashed once. The new
     # files of a batch are all read and checked, then all written: each stage's code and data
     # stay in the processor's caches from one file to the next (5-8% faster than file by file).
+    unchanged = _Unchanged(engine, run_id)
     for batch in batches(files, BATCH):
         contents = [path.read_bytes() for path in batch]
         digests = [digest_of(content) for content in contents]
@@ -273,6 +274,7 @@ def _load_files(
         )
         for path, digest, row in zip(batch, digests, rows, strict=True):
             if row is None:
+                yield from unchanged.recorded()  # in order: the files before it first
                 ready = next(prepared)
                 if isinstance(ready, Exception):
                     raise ready  # in its turn: the files before it are written
@@ -280,13 +282,39 @@ def _load_files(
                     engine, ready, run_id=run_id, catalogue=catalogue, agencies=agencies
                 )
                 continue
-            with connect(engine) as connection, connection.begin():
-                yield _unchanged(connection, run_id, path, digest, row)
+            yield from unchanged.add(path, digest, row)
+    yield from unchanged.recorded()
 
 
 #: Files a one-process load holds at once: looked up together among those loaded before, then
 #: read and checked together, then written one transaction each.
 BATCH = 16
+
+
+class _Unchanged:
+    """Files whose content was loaded before, recorded `BATCH` at a time in one transaction:
+    their run rows (and the time each was last seen) are all they write, and a transaction
+    each made a no-op rerun commit once per file. The loops take `recorded` before each file
+    they write, so results keep the order of the files."""
+
+    def __init__(self, engine: Engine, run_id: int) -> None:
+        self._engine = engine
+        self._run_id = run_id
+        self._held: list[tuple[Path, str, SourceFileRow]] = []
+
+    def add(self, path: Path, digest: str, row: SourceFileRow) -> list[FileResult]:
+        """Hold a file; the results of those held, once there are `BATCH` of them."""
+        self._held.append((path, digest, row))
+        return self.recorded() if len(self._held) >= BATCH else []
+
+    def recorded(self) -> list[FileResult]:
+        """Record the files held, in one transaction; their results, in order."""
+        if not self._held:
+            return []
+        with connect(self._engine) as connection, connection.begin():
+            done = [_unchanged(connection, self._run_id, *held) for held in self._held]
+        self._held.clear()
+        return done
 
 
 def _prepare_batch(
@@ -328,15 +356,17 @@ def _load_with_workers(
     prepared = prepare_files(
         prescan.new_paths(), _read, encoding=encoding, catalogue=catalogue, jobs=jobs
     )
+    unchanged = _Unchanged(engine, run_id)
     for _ in files:
         path, digest, row = prescan.next_checked()
         if row is None:
+            yield from unchanged.recorded()
             yield load_prepared(
                 engine, next(prepared), run_id=run_id, catalogue=catalogue, agencies=agencies
             )
             continue
-        with connect(engine) as connection, connection.begin():
-            yield _unchanged(connection, run_id, path, digest, row)
+        yield from unchanged.add(path, digest, row)
+    yield from unchanged.recorded()
 
 
 class _Prescan:

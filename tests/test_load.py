@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from facts import (
     std2021_report,
     with_value,
 )
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from standin import StandInReader
 
 from etl.errors import AmbiguousName, InputNotFound
@@ -24,6 +25,7 @@ from etl.load import collect_files, load_paths, validate_file
 from etl.records import Location
 from etl.rules import finding
 from etl.show import report_figures
+from etl.synthetic import generate
 
 ANLU_FIGURES = len(anlu_2017_facts())
 
@@ -470,3 +472,34 @@ def test_bodies_are_found_under_their_parent(engine: Engine, reader: StandInRead
         27,
         "other-synthetic-county-2021.xlsx 表三!B3",
     )
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_unchanged_files_are_recorded_together_and_in_order(
+    engine: Engine, tmp_path: Path, jobs: int
+) -> None:
+    """Files loaded before share a transaction (up to `etl.load.BATCH`), and the results and
+    the run's rows keep the order of the files, new ones among them."""
+    generate(tmp_path / "all", bodies=20, years=(2016,))
+    everything = sorted((tmp_path / "all").rglob("*.xlsx"))
+    first = tmp_path / "first"
+    first.mkdir()
+    for path in everything[:4] + everything[5:]:  # all but the fifth
+        shutil.copyfile(path, first / path.name)
+    assert load_paths(engine, [first]).loaded == 19
+    shutil.copyfile(everything[4], first / everything[4].name)
+    commits: list[None] = []
+    event.listen(engine, "commit", lambda _connection: commits.append(None))
+    again = load_paths(engine, [first], jobs=jobs)
+    outcomes = [(r.path.name, r.outcome) for r in again.files]
+    expected = [(p.name, "loaded" if i == 4 else "unchanged") for i, p in enumerate(everything)]
+    assert outcomes == expected
+    # The run's start and end, the new file, and the unchanged ones in two transactions (the
+    # four before it, the fifteen after it), not one each.
+    assert len(commits) == 2 + 1 + 2
+    with engine.connect() as connection:
+        recorded = connection.execute(
+            text("SELECT path, outcome FROM run_files WHERE run_id = :run ORDER BY run_file_id"),
+            {"run": again.run_id},
+        ).all()
+    assert [(Path(p).name, o) for p, o in recorded] == expected
