@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL
 
+import etl.db
 from etl.db import (
     alembic_config,
     check_schema,
@@ -15,6 +19,7 @@ from etl.db import (
     downgrade,
     head_revision,
     require_head,
+    revision_of,
     upgrade,
 )
 from etl.errors import SchemaNotAtHead
@@ -24,6 +29,45 @@ from models import metadata
 def test_exactly_one_head() -> None:
     heads = ScriptDirectory.from_config(alembic_config()).get_heads()
     assert heads == [head_revision()]
+
+
+def _heads_of(directory: Path, files: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> str:
+    (directory / "versions").mkdir(parents=True)
+    for name, text_ in files.items():
+        (directory / "versions" / name).write_text(text_, encoding="utf-8")
+    monkeypatch.setattr(etl.db, "MIGRATIONS_DIR", directory)
+    head_revision.cache_clear()
+    try:
+        return head_revision()
+    finally:
+        head_revision.cache_clear()
+
+
+def test_the_head_is_the_revision_no_migration_follows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`head_revision` reads the migrations' own lines, as Alembic writes them, a merge's
+    tuple of revisions included; two heads are refused."""
+    first = 'revision: str = "0001"\ndown_revision: str | None = None\n'
+    second = 'revision: str = "0002"\ndown_revision: str | None = "0001"\n'
+    branch = "revision = 'b3'\ndown_revision = '0001'\n"
+    merge = 'revision = "m4"\ndown_revision = ("0002", "b3")\n'
+    files = {"1.py": first, "2.py": second, "3.py": branch}
+    with pytest.raises(SchemaNotAtHead, match="2 heads, expected exactly one"):
+        _heads_of(tmp_path / "branched", files, monkeypatch)
+    assert _heads_of(tmp_path / "merged", {**files, "4.py": merge}, monkeypatch) == "m4"
+
+
+def test_the_revision_is_read_as_alembic_reads_it(warehouse_url: URL) -> None:
+    engine = create_warehouse_engine(warehouse_url)
+    with engine.connect() as connection:
+        assert revision_of(connection) == head_revision()
+        assert MigrationContext.configure(connection).get_current_revision() == head_revision()
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO alembic_version VALUES ('other')"))
+    with pytest.raises(SchemaNotAtHead, match="records 2 revisions, expected one"):
+        current_revision(engine)
+    engine.dispose()
 
 
 def test_revision_files_are_date_prefixed_with_a_message() -> None:

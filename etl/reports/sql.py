@@ -22,14 +22,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from etl.config import describe_url
-from etl.db import head_revision
+from etl.db import head_revision, revision_of
 from etl.errors import DatabaseUnavailable, SchemaNotAtHead
 from etl.reports.errors import InvalidFilter, QueryFailed, QueryRefused, QueryTimeout
 from etl.reports.result import ReportTable, plain_rows
@@ -104,7 +103,7 @@ def read_only_engine(url: URL, timeout_s: float = DEFAULT_TIMEOUT_S) -> Engine:
 
 
 def _require_head(connection: Connection, url: URL) -> None:
-    current = MigrationContext.configure(connection).get_current_revision()
+    current = revision_of(connection)
     if current != head_revision():
         raise SchemaNotAtHead(
             f"the warehouse at {describe_url(url)} is at {current or 'no revision'}, "
