@@ -10,7 +10,7 @@ version stays as history. See README, "Loading and validation".
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from functools import cache
@@ -263,9 +263,7 @@ def _load_files(
     for batch in batches(files, BATCH):
         contents = [path.read_bytes() for path in batch]
         digests = [digest_of(content) for content in contents]
-        with connect(engine) as connection:
-            known = find_source_files(connection, set(digests))
-        rows = [_loaded_before(known, digest) for digest in digests]
+        rows = _loaded_before(engine, digests)
         new = zip(batch, contents, digests, rows, strict=True)
         prepared = _prepare_batch(
             [(path, content, digest) for path, content, digest, row in new if row is None],
@@ -336,9 +334,13 @@ def _prepare_batch(
     return iter(done)
 
 
-def _loaded_before(known: Mapping[str, SourceFileRow], digest: str) -> SourceFileRow | None:
-    row = known.get(digest)
-    return row if row is not None and row.status != "rejected" else None
+def _loaded_before(engine: Engine, digests: list[str]) -> list[SourceFileRow | None]:
+    """Per digest, the row of the same content loaded before; None for new content, and for
+    content only ever rejected (it is read again)."""
+    with connect(engine) as connection:
+        known = find_source_files(connection, set(digests))
+    rows = [known.get(digest) for digest in digests]
+    return [row if row is not None and row.status != "rejected" else None for row in rows]
 
 
 def _load_with_workers(
@@ -387,10 +389,8 @@ class _Prescan:
         if batch is None:
             return False
         digests = [digest_of(path.read_bytes()) for path in batch]
-        with connect(self._engine) as connection:
-            known = find_source_files(connection, set(digests))
-        for path, digest in zip(batch, digests, strict=True):
-            row = _loaded_before(known, digest)
+        rows = _loaded_before(self._engine, digests)
+        for path, digest, row in zip(batch, digests, rows, strict=True):
             self._checked.append((path, digest, row))
             if row is None:
                 self._new.append(path)

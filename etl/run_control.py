@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, func, select, update
 
 from etl.agencies import AgencyIds
+from etl.checkpoints import BackgroundCheckpoints
 from etl.db import connect
 from etl.errors import WarehouseError
 from etl.fact_rows import Catalogue
@@ -136,9 +137,11 @@ class Run:
         policy: RetryPolicy,
         on_event: EventSink,
         command: str | None,
+        checkpoints: BackgroundCheckpoints,
     ) -> None:
         self.engine = engine
         self.lock = lock
+        self.checkpoints = checkpoints  # the WAL's, as `etl.load.load_paths` takes them
         self.policy = policy
         self.on_event = on_event
         # Read once for the run's files: the measures catalogue, and the bodies' ids as the
@@ -203,6 +206,8 @@ class Run:
         except Exception as exc:  # a bad file never stops the others
             message = f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:2000]
             result = self.retried(f"recording {shown}", lambda: self._record_failed(shown, message))
+        if result.outcome != "unchanged":  # (an unchanged file writes a row or two)
+            self.checkpoints.written()
         self.emit(
             f"file_{'rejected' if result.outcome == 'rejected' else result.outcome}",
             path=str(shown),
@@ -263,8 +268,11 @@ def conduct(
     body: Callable[[Run, list[FileResult]], Sequence[Path]],
 ) -> RunSummary:
     """Hold the lock, start a run, let `body` fill in its results, and finish (or fail) it."""
-    with exclusive(engine, wait=wait, timeout=lock_timeout, on_event=on_event) as lock:
-        run = Run(engine, lock, trigger, retry, on_event, command)
+    with (
+        exclusive(engine, wait=wait, timeout=lock_timeout, on_event=on_event) as lock,
+        BackgroundCheckpoints(engine) as checkpoints,
+    ):
+        run = Run(engine, lock, trigger, retry, on_event, command, checkpoints)
         results: list[FileResult] = []
         try:
             skipped = body(run, results)

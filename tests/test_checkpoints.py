@@ -14,9 +14,11 @@ import pytest
 from sqlalchemy import URL, Engine
 
 import etl.load
+import etl.run_control
 from etl.checkpoints import BackgroundCheckpoints
 from etl.db import create_warehouse_engine
 from etl.load import load_paths
+from etl.runs import run_inbox
 from etl.synthetic import generate
 
 
@@ -103,5 +105,18 @@ def test_a_load_asks_for_a_checkpoint_per_file_it_writes(
     _Counting.made.clear()
     first = load_paths(engine, [tmp_path / "in"], jobs=jobs)
     again = load_paths(engine, [tmp_path / "in"], jobs=jobs)  # unchanged: nothing written
+    assert (first.loaded, again.unchanged) == (3, 3)
+    assert [(c.files, c.left) for c in _Counting.made] == [(3, True), (0, True)]
+
+
+def test_a_scheduled_run_asks_for_a_checkpoint_per_file_it_writes(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ogi run` loads file by file (`etl.run_control.Run.load`), not through `load_paths`."""
+    generate(tmp_path / "in", bodies=3, years=(2016,))
+    monkeypatch.setattr(etl.run_control, "BackgroundCheckpoints", _Counting)
+    _Counting.made.clear()
+    first = run_inbox(engine, tmp_path / "in")
+    again = run_inbox(engine, tmp_path / "in")
     assert (first.loaded, again.unchanged) == (3, 3)
     assert [(c.files, c.left) for c in _Counting.made] == [(3, True), (0, True)]
