@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy.engine import URL
 
-from etl.cli import COMMAND_MODULES, command_module, main, program
+from etl.cli import COMMAND_MODULES, GC_YOUNG_THRESHOLD, command_module, main, program
 from etl.db import (
     SQLITE_CHECKPOINT_PAGES,
     SQLITE_WAL_LIMIT_BYTES,
@@ -148,14 +148,18 @@ def test_a_sqlite_warehouse_is_opened_in_wal_mode_with_sparse_checkpoints(tmp_pa
 
 def test_only_the_program_freezes_what_start_up_made(monkeypatch: pytest.MonkeyPatch) -> None:
     frozen: list[int] = []
+    thresholds: list[tuple[int, ...]] = []
     monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))
+    monkeypatch.setattr(gc, "set_threshold", lambda *found: thresholds.append(found))
     monkeypatch.setattr(sys, "argv", ["ogi", "--version"])
     with pytest.raises(SystemExit) as exited:
         program()
     assert (exited.value.code, frozen) == (0, [1])
+    assert thresholds == [(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])]
 
     assert CliRunner().invoke(main, ["--version"]).exit_code == 0  # main in-process: no freeze
     assert frozen == [1]
+    assert len(thresholds) == 1  # nor a threshold of its own
 
 
 def test_the_program_imports_its_command_before_freezing(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -126,7 +126,7 @@ def main(ctx: click.Context, db: str | None, traceback: bool) -> None:
     ctx.obj = AppContext(db=db, traceback=traceback)
 
 
-__all__ = ["COMMAND_MODULES", "AppContext", "main", "pass_app"]
+__all__ = ["COMMAND_MODULES", "GC_YOUNG_THRESHOLD", "AppContext", "main", "pass_app"]
 
 
 def program() -> None:
@@ -138,12 +138,24 @@ def program() -> None:
     forked from here share it unwritten. Only the program does this, not `main` called
     in-process (tests, a notebook), where it would keep uncollected garbage forever. The
     command's module is imported first, to be frozen too: left out, `ogi load` ran 10% slower.
+
+    The youngest generation is then collected every `GC_YOUNG_THRESHOLD` allocations rather
+    than 700 (`gc.set_threshold`; mypy does the same): see there.
     """
     module = command_module(sys.argv[1:])
     if module is not None:
         importlib.import_module(f"etl.cli.{module}")
     gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
     main()
+
+
+#: Allocations (less deallocations) of container objects between two collections of the
+#: youngest generation, for the program. A load makes a few hundred objects per file (facts,
+#: their cells, rows) that reference counting frees; at Python's 700 the collector still ran
+#: 520 young collections, 47 middle ones and 3 full ones over 1,000 files, 0.12-0.13 s (3% of
+#: the load); at 10,000, 17 young and one middle, 0.04 s, with the same peak RSS.
+GC_YOUNG_THRESHOLD = 10_000
 
 
 def command_module(args: list[str]) -> str | None:
