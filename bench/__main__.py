@@ -76,7 +76,7 @@ def main() -> None:
     files = sets[throughput_files]
     _say(
         f"throughput on {files.files} workbooks, {args.rounds} rounds: "
-        f"floor, baseline, ogi load, ogi load --jobs {args.jobs} ..."
+        f"floor, ogi load, ogi load --jobs {args.jobs}, baseline ..."
     )
     results["throughput"] = measure_throughput(
         files,
