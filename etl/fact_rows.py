@@ -318,19 +318,14 @@ def _insert(table_name: str) -> DriverStatement:
 
 
 def staged_townships(tables: Iterable[StagedTable]) -> set[str]:
-    """The townships staged rows name (`township_names` of the report they were staged
-    from; a worker sends the writer the rows, not all the facts)."""
+    """The townships staged rows name (those the report they were staged from names; a
+    worker sends the writer the rows, not all the facts)."""
     names: set[str] = set()
     for table in tables:
         township = _layout(table.table_name)[1].get("township_agency_id")
         if township is not None:
             names.update(row[township] for row in table.rows)
     return names
-
-
-def township_names(report: ExtractedReport) -> set[str]:
-    """The townships a report's facts name."""
-    return {value for fact in report.facts for name, value in fact.dims if name == TOWNSHIP_DIM}
 
 
 def _listed(names: Any) -> str:

@@ -21,7 +21,7 @@ from bench.warehouse import build_warehouse
 from etl.agencies import ensure_agency, ensure_townships
 from etl.checks import check_across_years, check_report, format_value
 from etl.db import downgrade, upgrade
-from etl.fact_rows import Catalogue, fact_rows, fact_table, township_names
+from etl.fact_rows import Catalogue, fact_rows, fact_table, stage_rows, staged_townships
 from etl.lineage import save_source_file, start_run
 from etl.records import ExtractedReport, Fact, Location, ParsedValue, Qualifier
 from etl.versions import add_report_version
@@ -72,8 +72,10 @@ def store(engine: Engine, report: ExtractedReport) -> int:
         )
         agency_id = ensure_agency(connection, report.header)
         report_id = add_report_version(connection, agency_id, report.header, source_file_id, run_id)
-        townships = ensure_townships(connection, agency_id, township_names(report))
-        rows = fact_rows(Catalogue.load(connection), report, report_id, townships)
+        catalogue = Catalogue.load(connection)
+        named = staged_townships(stage_rows(catalogue, report))
+        townships = ensure_townships(connection, agency_id, named)
+        rows = fact_rows(catalogue, report, report_id, townships)
         for table, table_rows in rows.items():
             connection.execute(insert(fact_table(table)), table_rows)
     return report_id
