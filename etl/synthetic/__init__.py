@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
@@ -29,6 +30,10 @@ from etl.synthetic.write import dress, header_values, write_csv, write_xlsx
 
 OutputFormat = Literal["xlsx", "csv"]
 MANIFEST = "synthetic-manifest.json"
+
+#: Told how many files are written of how many: (0, total) before the first, then after each
+#: file, in file order (also with worker processes).
+GenerateProgress = Callable[[int, int], None]
 
 
 class GenerateError(WarehouseError):
@@ -75,8 +80,10 @@ def generate(
     defect_rate: float = 0.0,
     file_format: OutputFormat = "xlsx",
     jobs: int = 1,
+    progress: GenerateProgress | None = None,
 ) -> GeneratedSet:
-    """Write `bodies` × `years` synthetic reports under `directory` (one folder per year)."""
+    """Write `bodies` × `years` synthetic reports under `directory` (one folder per year),
+    telling `progress` after each file (a set of a few hundred workbooks takes a while)."""
     if not 0 <= defect_rate <= 1:
         raise GenerateError(f"the defect rate is a fraction from 0 to 1, not {defect_rate}")
     if bodies < 1 or not years:
@@ -92,11 +99,14 @@ def generate(
     tasks = list(_tasks(directory, tree, sorted(set(years)), seed, defect_rate, file_format))
     for folder in {task.path.parent for task in tasks}:
         folder.mkdir(parents=True, exist_ok=True)
-    if jobs > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            written = list(pool.map(_run, tasks, chunksize=16))
-    else:
-        written = [_run(task) for task in tasks]
+    report = progress or _no_progress
+    report(0, len(tasks))
+    written: list[InjectedDefect | None] = []
+    with ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else nullcontext() as pool:
+        results = map(_run, tasks) if pool is None else pool.map(_run, tasks, chunksize=16)
+        for result in results:  # in file order, whoever wrote the file
+            written.append(result)
+            report(len(written), len(tasks))
     defects = tuple(d for d in written if d is not None)
     manifest = directory / MANIFEST
     manifest.write_text(
@@ -117,6 +127,10 @@ def generate(
         encoding="utf-8",
     )
     return GeneratedSet(directory, tuple(t.path for t in tasks), defects, manifest)
+
+
+def _no_progress(done: int, total: int) -> None:
+    pass
 
 
 def _tasks(
@@ -194,6 +208,7 @@ __all__ = [
     "DEFECTS",
     "MANIFEST",
     "GenerateError",
+    "GenerateProgress",
     "GeneratedSet",
     "InjectedDefect",
     "OutputFormat",
