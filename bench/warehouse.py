@@ -2,7 +2,7 @@
 
 N bodies × 10 years of synthetic reports (the figures `ogi generate` writes, not read back
 from workbooks) go straight into the tables the loader writes: bodies, one placeholder source
-file per year, one run, report versions and facts, with `etl.bulk.insert_rows` (COPY on
+file per year, one run, report versions and facts, with `etl.load.bulk.insert_rows` (COPY on
 PostgreSQL). The results say so: the load itself is measured on real files elsewhere.
 """
 
@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import Engine, func, insert, select, text
 
-from etl.bulk import insert_rows
 from etl.db import connect
-from etl.fact_rows import FACT_MODELS, Catalogue, fact_rows, fact_table
+from etl.load.bulk import insert_rows
+from etl.load.fact_rows import FACT_MODELS, Catalogue, fact_rows, fact_table
 from etl.synthetic.bodies import synthetic_bodies
 from etl.synthetic.facts import synthetic_report
 from models.agencies import Agency, Report

@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased
 
 from etl.db import connect
 from etl.errors import AmbiguousName, NotFound
-from etl.fact_rows import Catalogue
+from etl.load.fact_rows import Catalogue
 from etl.records import Dims
 from etl.warehouse_facts import current_report_id, read_report
 from models.agencies import Agency, Report

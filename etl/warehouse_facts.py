@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, select
 
-from etl.fact_rows import FACT_MODELS, TOWNSHIP_DIM, dim_columns, fact_table
+from etl.load.fact_rows import FACT_MODELS, TOWNSHIP_DIM, dim_columns, fact_table
 from etl.records import Dims, ExtractedReport, Fact, Location, ParsedValue, ReportHeader
 from models.agencies import Agency, Report
 from models.lineage import SourceFile

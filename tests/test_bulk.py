@@ -6,10 +6,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine, insert, select
 
-from etl.bulk import COPY_THRESHOLD, insert_rows
 from etl.extract import read_file
-from etl.fact_rows import fact_table
-from etl.lineage import find_source_files
+from etl.load.bulk import COPY_THRESHOLD, insert_rows
+from etl.load.fact_rows import fact_table
+from etl.load.lineage import find_source_files
 from etl.synthetic import write_report
 from etl.synthetic.bodies import synthetic_bodies
 from etl.synthetic.facts import synthetic_report

@@ -1,4 +1,4 @@
-"""Checkpoints of the SQLite WAL in a thread while a load writes (`etl.checkpoints`)."""
+"""Checkpoints of the SQLite WAL in a thread while a load writes (`etl.runs.checkpoints`)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,10 @@ from typing import Any, ClassVar
 import pytest
 from sqlalchemy import URL, Engine
 
-import etl.load
-import etl.run_control
-from etl.checkpoints import BackgroundCheckpoints
+import etl.runs.run
 from etl.db import create_warehouse_engine
-from etl.load import load_paths
-from etl.runs import run_inbox
+from etl.runs.checkpoints import BackgroundCheckpoints
+from etl.runs.commands import load_paths, run_inbox
 from etl.synthetic import generate
 
 
@@ -101,7 +99,7 @@ def test_a_load_asks_for_a_checkpoint_per_file_it_writes(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> None:
     generate(tmp_path / "in", bodies=3, years=(2016,))
-    monkeypatch.setattr(etl.load, "BackgroundCheckpoints", _Counting)
+    monkeypatch.setattr(etl.runs.run, "BackgroundCheckpoints", _Counting)
     _Counting.made.clear()
     first = load_paths(engine, [tmp_path / "in"], jobs=jobs)
     again = load_paths(engine, [tmp_path / "in"], jobs=jobs)  # unchanged: nothing written
@@ -112,9 +110,8 @@ def test_a_load_asks_for_a_checkpoint_per_file_it_writes(
 def test_a_scheduled_run_asks_for_a_checkpoint_per_file_it_writes(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`ogi run` loads file by file (`etl.run_control.Run.load`), not through `load_paths`."""
     generate(tmp_path / "in", bodies=3, years=(2016,))
-    monkeypatch.setattr(etl.run_control, "BackgroundCheckpoints", _Counting)
+    monkeypatch.setattr(etl.runs.run, "BackgroundCheckpoints", _Counting)
     _Counting.made.clear()
     first = run_inbox(engine, tmp_path / "in")
     again = run_inbox(engine, tmp_path / "in")

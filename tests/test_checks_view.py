@@ -21,10 +21,10 @@ from bench.warehouse import build_warehouse
 from etl.agencies import ensure_agency, ensure_townships
 from etl.checks import check_across_years, check_report, format_value
 from etl.db import downgrade, upgrade
-from etl.fact_rows import Catalogue, fact_rows, fact_table, stage_rows, staged_townships
-from etl.lineage import save_source_file, start_run
+from etl.load.fact_rows import Catalogue, fact_rows, fact_table, stage_rows, staged_townships
+from etl.load.lineage import save_source_file, start_run
+from etl.load.versions import add_report_version
 from etl.records import ExtractedReport, Fact, Location, ParsedValue, Qualifier
-from etl.versions import add_report_version
 from etl.warehouse_facts import previous_report, read_report
 from models.agencies import Report
 

@@ -21,7 +21,7 @@ from etl.cli import main
 HOLDER = """
 import sys, time
 from etl.db import create_warehouse_engine
-from etl.locking import etl_lock
+from etl.runs.locking import etl_lock
 with etl_lock(create_warehouse_engine(sys.argv[1])):
     print("locked", flush=True)
     time.sleep(60)
@@ -68,11 +68,11 @@ def test_run_logs_json_events_and_exits_2_when_a_file_is_rejected(
     assert result.exit_code == 2, result.output
     events = [json.loads(line) for line in result.output.splitlines()]
     assert [e["event"] for e in events] == [
-        "run_started", "file_loaded", "file_archived", "file_rejected", "file_archived",
-        "run_finished",
+        "run_started", "files_found", "file_loaded", "file_archived", "file_rejected",
+        "file_archived", "run_finished",
     ]  # fmt: skip
     assert all(e["ts"].endswith("+00:00") and e["run_id"] == 1 for e in events)
-    assert {k: events[3][k] for k in ("path", "errors", "warnings", "findings")} == {
+    assert {k: events[4][k] for k in ("path", "errors", "warnings", "findings")} == {
         "path": str(inbox / "d.xlsx"),
         "errors": 1,
         "warnings": 0,

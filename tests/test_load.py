@@ -21,9 +21,12 @@ from sqlalchemy import Engine, event, text
 from standin import StandInReader
 
 from etl.errors import AmbiguousName, InputNotFound
-from etl.load import collect_files, load_paths, validate_file
+from etl.load.validate import validate_file
 from etl.records import Location
 from etl.rules import finding
+from etl.runs.commands import load_paths
+from etl.runs.events import RunEvent
+from etl.runs.sources import collect_files
 from etl.show import report_figures
 from etl.synthetic import generate
 
@@ -274,7 +277,7 @@ def test_a_reader_bug_stops_the_run_after_the_files_before_it(
             raise RuntimeError("synthetic reader bug")
         return read(path, **options)
 
-    monkeypatch.setattr("etl.load.read_file", breaks_on_the_third)
+    monkeypatch.setattr("etl.load.prepare.read_file", breaks_on_the_third)
     with pytest.raises(RuntimeError, match="synthetic reader bug"):
         load_paths(engine, paths)
 
@@ -404,19 +407,17 @@ def test_a_directory_loads_its_spreadsheets_and_reports_partial_success(
     reader.add("2022/synthetic-county-2022.xls", bad, file_format="xls")
     (reader.directory / "notes.txt").write_text("not a report", encoding="utf-8")
     (reader.directory / "~$anlu-2017.xlsx").write_text("Excel lock file", encoding="utf-8")
-    seen: list[tuple[int, int, str]] = []
+    events: list[RunEvent] = []
 
-    summary = load_paths(
-        engine,
-        [reader.directory],
-        progress=lambda done, total, r: seen.append((done, total, r.path.name)),
-    )
+    summary = load_paths(engine, [reader.directory], on_event=events.append)
 
-    assert seen == [
-        (1, 3, "synthetic-county-2021.xlsx"),
-        (2, 3, "synthetic-county-2022.xls"),
-        (3, 3, "anlu-2017.csv"),
+    assert [(e.event, Path(e.fields.get("path", "")).name) for e in events[1:-1]] == [
+        ("files_found", ""),
+        ("file_loaded", "synthetic-county-2021.xlsx"),
+        ("file_rejected", "synthetic-county-2022.xls"),
+        ("file_loaded", "anlu-2017.csv"),
     ]
+    assert events[1].fields["count"] == 3
     assert (summary.status, summary.loaded, summary.rejected, summary.exit_code) == (
         "partial",
         2,
@@ -478,8 +479,8 @@ def test_bodies_are_found_under_their_parent(engine: Engine, reader: StandInRead
 def test_unchanged_files_are_recorded_together_and_in_order(
     engine: Engine, tmp_path: Path, jobs: int
 ) -> None:
-    """Files loaded before share a transaction (up to `etl.load.BATCH`), and the results and
-    the run's rows keep the order of the files, new ones among them."""
+    """Files loaded before share a transaction (up to `etl.runs.pipeline.BATCH`), and the
+    results and the run's rows keep the order of the files, new ones among them."""
     generate(tmp_path / "all", bodies=20, years=(2016,))
     everything = sorted((tmp_path / "all").rglob("*.xlsx"))
     first = tmp_path / "first"

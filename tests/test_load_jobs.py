@@ -19,11 +19,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Engine, text
 
-import etl.load
+import etl.load.prepare
+import etl.runs.pipeline
 from etl.cli import main
 from etl.extract import read_file
-from etl.load import collect_files, load_paths
 from etl.records import Fact, Location, ParsedValue, Qualifier
+from etl.runs.commands import LOAD, load_paths
+from etl.runs.run import started
+from etl.runs.sources import SourceItem, collect_files
 from etl.synthetic import generate
 
 
@@ -107,14 +110,14 @@ def test_a_rerun_with_jobs_reads_no_file(
     written = generate(tmp_path / "inbox", bodies=6, years=[2017], seed=3)
     load_paths(engine, [written.directory], jobs=2)
     handed_to_workers: list[list[Path]] = []
-    prepare = etl.load.prepare_files
+    prepare = etl.runs.pipeline.prepare_files
 
     def spy(paths: Iterable[Path], *args: Any, **kwargs: Any) -> Any:
         handed = list(paths)
         handed_to_workers.append(handed)
         return prepare(handed, *args, **kwargs)
 
-    monkeypatch.setattr(etl.load, "prepare_files", spy)
+    monkeypatch.setattr(etl.runs.pipeline, "prepare_files", spy)
     again = load_paths(engine, [written.directory], jobs=2)
 
     assert (again.unchanged, again.loaded, again.figures_written) == (6, 0, 0)
@@ -127,25 +130,25 @@ def test_workers_are_handed_files_before_the_whole_run_is_hashed(
     files = collect_files([generate(tmp_path / "inbox", bodies=40, years=[2017], seed=3).directory])
     load_paths(engine, files[:3])  # loaded before: the prescan finds them
     hashed: list[bytes] = []
-    digest_of = etl.load.digest_of
+    digest_of = etl.runs.pipeline.digest_of
 
     def counted(content: bytes) -> str:
         hashed.append(content)
         return digest_of(content)
 
-    monkeypatch.setattr(etl.load, "digest_of", counted)
-    prescan = etl.load._Prescan(engine, files)
-    new = prescan.new_paths()
+    monkeypatch.setattr(etl.runs.pipeline, "digest_of", counted)
+    with started(engine, LOAD) as run:
+        prescan = etl.runs.pipeline._Checked(run, [SourceItem(p, p) for p in files])
+        new = prescan.new_items()
 
-    assert len(files) > 2 * etl.load.BATCH
-    assert next(new) == files[3]
-    assert len(hashed) == etl.load.BATCH  # the first batch only
-    assert [*new] == files[4:]
-    checked = [prescan.next_checked() for _ in files]
-    assert [path for path, _digest, _row in checked] == files
-    assert [row is not None for _path, _digest, row in checked] == [True] * 3 + [False] * (
-        len(files) - 3
-    )
+        assert len(files) > 2 * etl.runs.pipeline.BATCH
+        assert next(new).path == files[3]
+        assert len(hashed) == etl.runs.pipeline.BATCH  # the first batch only
+        assert [item.path for item in new] == files[4:]
+        checked = [prescan.next_checked() for _ in files]
+        run.finish()
+    assert [item.path for item, _content, _digest, _row in checked] == files
+    assert [row is not None for *_, row in checked] == [True] * 3 + [False] * (len(files) - 3)
     assert len(hashed) == len(files)  # each file hashed once
 
 
@@ -191,7 +194,7 @@ def test_a_file_changed_after_a_worker_read_it_is_read_again(
             shutil.copy(later, path)
         return extraction
 
-    monkeypatch.setattr(etl.load, "read_extraction", read_then_change)
+    monkeypatch.setattr(etl.load.prepare, "read_file", read_then_change)
     summary = load_paths(engine, [first], jobs=2)
 
     assert summary.loaded == 1

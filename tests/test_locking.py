@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
-from etl.locking import LockHeld, etl_lock
+from etl.runs.locking import LockHeld, etl_lock
 
 HOLDER = """
 import sys, time
 from etl.db import create_warehouse_engine
-from etl.locking import etl_lock
+from etl.runs.locking import etl_lock
 with etl_lock(create_warehouse_engine(sys.argv[1])):
     print("locked", flush=True)
     time.sleep(60)

@@ -21,8 +21,8 @@ from etl.consistency import SumRule, Term
 from etl.extract import read_file
 from etl.extract.files import _read_part, sniff_file
 from etl.extract.rows import RowIndex, SheetData, map_rows
-from etl.fact_rows import Catalogue, MeasureInfo, fact_findings
 from etl.labels import LabelIndex
+from etl.load.fact_rows import Catalogue, MeasureInfo, fact_findings
 from etl.parse import parse_value
 from etl.records import ExtractedReport, ParsedValue
 

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 
 from etl.faults import KILL_AT_ENV
-from etl.runs import run_inbox
+from etl.runs.commands import run_inbox
 
 FACT_TABLES = (
     "figures", "proactive_publisher_counts", "proactive_channel_figures",
@@ -57,7 +57,12 @@ def test_a_run_killed_mid_file_leaves_none_of_that_file_and_the_next_run_finishe
 
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     events = [json.loads(line) for line in killed.stdout.splitlines()]
-    assert [e["event"] for e in events] == ["run_started", "file_loaded", "file_archived"]
+    assert [e["event"] for e in events] == [
+        "run_started",
+        "files_found",
+        "file_loaded",
+        "file_archived",
+    ]
     pid = events[0]["pid"]
     assert rows(engine, "SELECT run_id, status, pid FROM etl_runs") == [(1, "running", pid)]
     assert rows(engine, "SELECT file_name, status FROM source_files") == [("a.xlsx", "loaded")]

@@ -21,9 +21,10 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 
 from etl.errors import DatabaseUnavailable
-from etl.retry import RetryPolicy, TransientErrorsExhausted, is_transient, with_retries
-from etl.run_events import RunEvent
-from etl.runs import RunFailed, run_inbox
+from etl.runs.commands import run_inbox
+from etl.runs.events import RunEvent
+from etl.runs.retry import RetryPolicy, TransientErrorsExhausted, is_transient, with_retries
+from etl.runs.run import RunFailed
 
 FAST = RetryPolicy(attempts=3, first_delay=0.05)
 

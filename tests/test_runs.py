@@ -12,13 +12,13 @@ import pytest
 from inbox_files import FIGURES_PER_FILE, broken_report, not_a_spreadsheet, synthetic_report
 from sqlalchemy import Engine, text
 
-from etl.fact_rows import Catalogue
-from etl.lineage import start_run
-from etl.load import load_paths
-from etl.locking import LockHeld
-from etl.run_events import RunEvent
-from etl.run_history import list_runs, run_details
-from etl.runs import RunSummary, reprocess, run_inbox
+from etl.load.fact_rows import Catalogue
+from etl.load.lineage import start_run
+from etl.runs.commands import load_paths, reprocess, run_inbox
+from etl.runs.events import RunEvent
+from etl.runs.history import list_runs, run_details
+from etl.runs.locking import LockHeld
+from etl.runs.run import RunSummary
 
 
 def rows(engine: Engine, sql: str, **params: Any) -> list[tuple[Any, ...]]:
@@ -72,6 +72,7 @@ def test_good_unchanged_changed_and_broken_files_each_end_as_they_should(
     ]
     assert [(e.event, Path(e.fields.get("path", "")).name) for e in events] == [
         ("run_started", ""),
+        ("files_found", ""),
         ("file_unchanged", "a.xlsx"),
         ("file_archived", "a.xlsx"),
         ("file_loaded", "b.xlsx"),
@@ -139,8 +140,9 @@ def test_an_archived_file_never_overwrites_a_different_one_of_the_same_name(
     ]
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
 def test_a_file_that_breaks_the_reader_fails_alone(
-    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> None:
     from etl.extract import read_file
 
@@ -149,12 +151,12 @@ def test_a_file_that_breaks_the_reader_fails_alone(
             raise RuntimeError("synthetic reader bug")
         return read_file(path, **options)
 
-    monkeypatch.setattr("etl.load.read_file", reader_with_a_bug)
+    monkeypatch.setattr("etl.load.prepare.read_file", reader_with_a_bug)
     inbox = tmp_path / "inbox"
     for name, agency in (("a.xlsx", "甲县"), ("b.xlsx", "乙县"), ("c.xlsx", "丙县")):
         synthetic_report(inbox / name, agency)
 
-    summary = run_inbox(engine, inbox, archive=True)
+    summary = run_inbox(engine, inbox, archive=True, jobs=jobs)
 
     assert (summary.loaded, summary.rejected, summary.exit_code) == (2, 1, 2)
     assert outcomes(engine, 1) == [("a.xlsx", "loaded"), ("b.xlsx", "failed"), ("c.xlsx", "loaded")]
@@ -162,6 +164,32 @@ def test_a_file_that_breaks_the_reader_fails_alone(
         ("RuntimeError: synthetic reader bug",)
     ]
     assert [p.name for p in (tmp_path / "rejected").iterdir()] == ["b.xlsx"]
+
+
+def test_load_and_run_differ_only_in_their_named_options(engine: Engine, tmp_path: Path) -> None:
+    """The same files through `ogi load`'s options and `ogi run`'s: the same figures and
+    outcomes; unchanged files are listed in the run's history by the one, counted by the
+    other (`RunOptions.record_unchanged`)."""
+    inbox = tmp_path / "inbox"
+    for name, agency in (("a.xlsx", "甲县"), ("b.xlsx", "乙县")):
+        synthetic_report(inbox / name, agency)
+    loaded = load_paths(engine, [inbox / "a.xlsx"])
+    by_load = load_paths(engine, [inbox], record_unchanged=True)
+    synthetic_report(inbox / "c.xlsx", "丙县")
+    by_run = run_inbox(engine, inbox)
+
+    assert [(r.path.name, r.outcome) for r in by_load.files] == [
+        ("a.xlsx", "unchanged"),
+        ("b.xlsx", "loaded"),
+    ]
+    assert [(r.path.name, r.outcome) for r in by_run.files] == [
+        ("a.xlsx", "unchanged"),
+        ("b.xlsx", "unchanged"),
+        ("c.xlsx", "loaded"),
+    ]
+    assert outcomes(engine, by_load.run_id) == [("a.xlsx", "unchanged"), ("b.xlsx", "loaded")]
+    assert outcomes(engine, by_run.run_id) == [("c.xlsx", "loaded")]
+    assert loaded.figures_written == by_load.figures_written == by_run.figures_written
 
 
 def test_a_run_left_running_by_a_dead_process_is_marked_abandoned(

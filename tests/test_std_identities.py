@@ -11,7 +11,7 @@ from sqlalchemy import Engine, text
 from std_workbooks import consistent_values, filled
 
 from etl.layouts import get_layout
-from etl.load import load_paths
+from etl.runs.commands import load_paths
 
 Changes = dict[str, int]
 

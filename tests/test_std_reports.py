@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, text
 from std_workbooks import BODY, consistent_values, filled
 
-from etl.load import load_paths
 from etl.reports.annual import build_annual
 from etl.reports.render_annual import render_annual
+from etl.runs.commands import load_paths
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from sqlalchemy import Engine, text
 from etl.cli import main
 from etl.consistency import CONSISTENCY_RULES
 from etl.extract import read_file
-from etl.load import load_paths, validate_paths
+from etl.load.validate import validate_paths
+from etl.runs.commands import load_paths
 from etl.synthetic import DEFECTS, GenerateError, generate, write_report
 from etl.synthetic.bodies import synthetic_bodies
 from etl.synthetic.defects import defects_for

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,15 +15,17 @@ from rich.table import Table
 from etl.checks import format_value
 from etl.cli import AppContext, main, pass_app
 from etl.cli.options import table_or_json
-from etl.lineage import FileResult
-from etl.load import validate_paths
+from etl.load.validate import validate_paths
 from etl.records import Finding
-from etl.run_events import RunEvent
-from etl.runs import load_exclusively
+from etl.runs.commands import LOAD, load_paths
+from etl.runs.events import RunEvent
 from etl.show import report_figures
 
 #: Exit status of `ogi validate` and `ogi load` when a file has errors (1 is `Error: ...`).
 EXIT_FILE_ERRORS = 2
+
+#: The events that end a file's turn in a run.
+FILE_DONE = ("file_loaded", "file_unchanged", "file_rejected", "file_failed")
 
 _ENCODING = click.option(
     "--encoding",
@@ -126,25 +129,24 @@ def load(
     with Progress(*columns, console=app.err, transient=True, disable=not live) as progress:
         task = progress.add_task("loading", total=None)
 
-        def advance(done: int, total: int, result: FileResult) -> None:
-            progress.update(task, completed=done, total=total, description=result.path.name)
-
-        def waiting(event: RunEvent) -> None:
+        def follow(event: RunEvent) -> None:
             if event.event == "lock_wait":
                 app.err.print("waiting for another ETL run to finish ...", markup=False)
+            elif event.event == "files_found":
+                progress.update(task, total=event.fields["count"])
+            elif event.event in FILE_DONE:
+                progress.update(task, advance=1, description=Path(event.fields["path"]).name)
 
-        summary = load_exclusively(
-            engine,
-            list(paths),
+        options = replace(
+            LOAD,
             wait=not no_wait,
-            on_event=waiting,
             encoding=encoding,
-            progress=advance,
+            jobs=jobs,
             command=" ".join(
                 ["ogi load", *(["--jobs", str(jobs)] if jobs > 1 else []), *map(str, paths)]
             ),
-            jobs=jobs,
         )
+        summary = load_paths(engine, list(paths), options=options, on_event=follow)
     for result in summary.files:
         if result.outcome in ("rejected", "failed"):
             app.out.print(f"rejected {result.path}: {result.message}", markup=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,16 +13,16 @@ from typing import Any
 import click
 from rich.table import Table
 
-from etl import runs as scheduled
+import etl.runs.commands as scheduled
 from etl.cli import AppContext, main, pass_app
 from etl.cli.options import table_or_json
 from etl.errors import WarehouseError
-from etl.locking import LockHeld
 from etl.reports.named import parse_years
-from etl.retry import RetryPolicy
-from etl.run_events import EventSink, RunEvent
-from etl.run_history import RunRecord, list_runs, run_details
-from etl.runs import RunFailed
+from etl.runs.events import EventSink, RunEvent
+from etl.runs.history import RunRecord, list_runs, run_details
+from etl.runs.locking import LockHeld
+from etl.runs.retry import RetryPolicy
+from etl.runs.run import RunFailed
 
 
 @main.command("run")
@@ -64,6 +65,14 @@ from etl.runs import RunFailed
     help="Lines for a person, or one JSON object per event for a log collector.",
 )
 @click.option("--encoding", metavar="ENC", help="Encoding of CSV files, e.g. gb18030.")
+@click.option(
+    "--jobs",
+    metavar="N",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Read and check files in N processes; writing stays in order, one file at a time.",
+)
 @pass_app
 def run(
     app: AppContext,
@@ -77,6 +86,7 @@ def run(
     retries: int,
     log_format: str,
     encoding: str | None,
+    jobs: int,
 ) -> None:
     """One scheduled ETL run: load an inbox, or reload the stored files of some years.
 
@@ -101,21 +111,29 @@ def run(
     if reprocess and years is None:
         raise click.UsageError("--reprocess needs --years, e.g. --years 2016-2018")
     sink: EventSink = _json_sink if log_format == "json" else _human_sink(app)
-    options: dict[str, Any] = {
-        "wait": wait,
-        "lock_timeout": lock_timeout,
-        "encoding": encoding,
-        "retry": RetryPolicy(attempts=retries),
-        "on_event": sink,
-        "command": " ".join(["ogi", *sys.argv[1:]]),
-    }
+    options = replace(
+        scheduled.REPROCESS if reprocess else scheduled.INBOX,
+        wait=wait,
+        lock_timeout=lock_timeout,
+        encoding=encoding,
+        retry=RetryPolicy(attempts=retries),
+        jobs=jobs,
+        command=" ".join(["ogi", *sys.argv[1:]]),
+    )
     try:
         if inbox is not None:
             summary = scheduled.run_inbox(
-                app.warehouse(), inbox, archive=archive, settle_seconds=settle, **options
+                app.warehouse(),
+                inbox,
+                archive=archive,
+                settle_seconds=settle,
+                options=options,
+                on_event=sink,
             )
         else:
-            summary = scheduled.reprocess(app.warehouse(), parse_years(years or ""), **options)
+            summary = scheduled.reprocess(
+                app.warehouse(), parse_years(years or ""), options=options, on_event=sink
+            )
     except WarehouseError as exc:
         if log_format != "json":
             raise

@@ -2,8 +2,8 @@
 
 Reading a workbook and applying the rules that need no database (the measure catalogue, the
 consistency rules of one report) is most of a load's work and independent from file to file,
-so `ogi load --jobs N` does it in N worker processes while this process writes, one file at
-a time and in the order the files were given (see `etl.load`). What the workers hand back is a
+so `--jobs N` does it in N worker processes while this process writes, one file at a time
+and in the order the files were given (see `etl.runs.pipeline`). What the workers hand back is a
 `PreparedFile`: the bytes' SHA-256, the extraction and its findings, and the rows to insert
 (`for_writer`: without the bytes, and without the facts the writer no longer reads).
 """
@@ -18,14 +18,19 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
+from typing import TypeVar
 
 from etl.checks import check_report, cross_year_measures
-from etl.fact_rows import Catalogue, StagedTable, fact_findings, stage_rows
+from etl.extract import read_file
+from etl.load.fact_rows import Catalogue, StagedTable, fact_findings, stage_rows
 from etl.records import ExtractedReport, Extraction, Finding
 
-#: Reads a file, from its bytes, into an extraction (`etl.load.read_extraction`; tests give
-#: a stand-in): path, encoding, content.
+T = TypeVar("T")
+
+#: Reads a file, from its bytes, into an extraction (`read_extraction`; tests give a
+#: stand-in): path, encoding, content.
 Reader = Callable[[Path, str | None, bytes], Extraction]
+
 
 #: How many files each worker is given to read ahead, whatever the writer is doing: on 2
 #: cores, 32 left the worker no wait longer than a few milliseconds, where 16 left it waiting
@@ -44,8 +49,9 @@ class PreparedFile:
 
     `report_findings` holds, per report of the extraction, the findings of the catalogue and
     of the one-report consistency rules; the reading findings are the extraction's own.
-    `staged` holds, per report, its fact rows ready for the writer (`etl.fact_rows.stage_rows`),
-    or None where errors mean it will not be written (or no catalogue was given).
+    `staged` holds, per report, its fact rows ready for the writer
+    (`etl.load.fact_rows.stage_rows`), or None where errors mean it will not be written (or no
+    catalogue was given).
     """
 
     path: Path
@@ -54,6 +60,12 @@ class PreparedFile:
     extraction: Extraction
     report_findings: tuple[tuple[Finding, ...], ...]
     staged: tuple[tuple[StagedTable, ...] | None, ...] = ()
+
+
+def read_extraction(path: Path, encoding: str | None, content: bytes) -> Extraction:
+    """Read a file's bytes with the readers of `etl.extract` (tests swap `read_file` for a
+    stand-in; worker processes forked afterwards inherit it)."""
+    return read_file(path, encoding=encoding, content=content)
 
 
 def digest_of(content: bytes) -> str:
@@ -93,6 +105,17 @@ def prepare_content(
     return PreparedFile(path, content, digest, extraction, checked, staged)
 
 
+def prepare_or_error(
+    path: Path, read: Reader, *, encoding: str | None = None, catalogue: Catalogue | None = None
+) -> PreparedFile | Exception:
+    """`prepare_file`, or the error that reading the file raised (a bug in a reader, a file
+    that vanished): the run decides whether it stops there (`etl.runs.run.RunOptions`)."""
+    try:
+        return prepare_file(path, read, encoding=encoding, catalogue=catalogue)
+    except Exception as exc:
+        return exc
+
+
 def _has_error(findings: tuple[Finding, ...]) -> bool:
     return any(f.severity == "error" for f in findings)
 
@@ -116,8 +139,8 @@ def prepare_files(
     encoding: str | None = None,
     catalogue: Catalogue | None = None,
     jobs: int = 1,
-) -> Iterator[PreparedFile]:
-    """`prepare_file` for each path, in order; with `jobs` > 1 in that many processes: this
+) -> Iterator[PreparedFile | Exception]:
+    """`prepare_or_error` for each path, in order; with `jobs` > 1 in that many processes: this
     one, which also takes what they prepared (to write it), and `jobs` - 1 workers.
 
     Files go `FILES_PER_TASK` at a time to the workers, each kept `READ_AHEAD_PER_WORKER`
@@ -135,11 +158,13 @@ def prepare_files(
     """
     if jobs <= 1:
         for path in paths:
-            yield prepare_file(path, read, encoding=encoding, catalogue=catalogue)
+            yield prepare_or_error(path, read, encoding=encoding, catalogue=catalogue)
         return
 
-    def here(batch: tuple[Path, ...]) -> list[PreparedFile]:
-        return [prepare_file(path, read, encoding=encoding, catalogue=catalogue) for path in batch]
+    def here(batch: tuple[Path, ...]) -> list[PreparedFile | Exception]:
+        return [
+            prepare_or_error(path, read, encoding=encoding, catalogue=catalogue) for path in batch
+        ]
 
     # fork: workers start at once and share the loaded code; they never touch the database
     # connections they inherit (SQLAlchemy's rule for pools across fork).
@@ -151,7 +176,8 @@ def prepare_files(
     ) as pool:
         tasks = batches(paths, FILES_PER_TASK)
         # In file order: the workers' batches (futures) and those prepared here (lists).
-        pending: deque[Future[list[PreparedFile]] | list[PreparedFile]] = deque()
+        pending: deque[Future[list[PreparedFile | Exception]] | list[PreparedFile | Exception]]
+        pending = deque()
         limit = HELD_BATCHES_PER_WORKER * workers
 
         def top_up() -> None:
@@ -181,16 +207,24 @@ def prepare_files(
             done = head.result()
             top_up()  # before this batch is written
             for shipped in done:
-                content = shipped.path.read_bytes()
+                if isinstance(shipped, Exception):
+                    yield shipped
+                    continue
+                path = shipped.path
+                try:
+                    content = path.read_bytes()
+                except OSError as exc:  # gone since the worker read it
+                    yield exc
+                    continue
                 if digest_of(content) == shipped.digest:
                     yield replace(shipped, content=content)
                 else:  # changed since the worker read it
-                    yield prepare_file(shipped.path, read, encoding=encoding, catalogue=catalogue)
+                    yield prepare_or_error(path, read, encoding=encoding, catalogue=catalogue)
 
 
-def batches(paths: Iterable[Path], size: int) -> Iterator[tuple[Path, ...]]:
-    """`paths` in tuples of `size` (the last may be shorter); `itertools.batched` from 3.12."""
-    remaining = iter(paths)
+def batches(items: Iterable[T], size: int) -> Iterator[tuple[T, ...]]:
+    """`items` in tuples of `size` (the last may be shorter); `itertools.batched` from 3.12."""
+    remaining = iter(items)
     while batch := tuple(islice(remaining, size)):
         yield batch
 
@@ -203,13 +237,11 @@ def _start_worker(read: Reader, encoding: str | None, catalogue: Catalogue | Non
     _worker = (read, encoding, catalogue)
 
 
-def _prepare_in_worker(paths: tuple[Path, ...]) -> list[PreparedFile]:
+def _prepare_in_worker(paths: tuple[Path, ...]) -> list[PreparedFile | Exception]:
     assert _worker is not None, "worker not started"
     read, encoding, catalogue = _worker
-    return [
-        for_writer(prepare_file(path, read, encoding=encoding, catalogue=catalogue))
-        for path in paths
-    ]
+    done = (prepare_or_error(path, read, encoding=encoding, catalogue=catalogue) for path in paths)
+    return [p if isinstance(p, Exception) else for_writer(p) for p in done]
 
 
 def for_writer(prepared: PreparedFile) -> PreparedFile:

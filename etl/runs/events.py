@@ -20,6 +20,7 @@ EVENTS = (
     "lock_held",  # another run holds the lock; this one exits (status 3)
     "run_started",
     "run_abandoned",  # a run left 'running' by a dead process, marked abandoned
+    "files_found",  # how many files the run will take (`count`), skipped ones aside
     "file_loaded",
     "file_unchanged",
     "file_rejected",

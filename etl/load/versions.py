@@ -12,7 +12,7 @@ from typing import NamedTuple
 from sqlalchemy import Connection, bindparam, func, insert, select, update
 
 from etl.db import DriverStatement, table_of
-from etl.lineage import set_source_status
+from etl.load.lineage import set_source_status
 from etl.records import ReportHeader
 from models.agencies import Report
 from models.base import utc_now

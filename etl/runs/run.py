@@ -1,9 +1,12 @@
-"""The machinery of an exclusive run: the lock, the run row, retries, events, dead runs.
+"""One run model for every command that writes: the lock, the run row, the caches, the
+checkpoints, the events and the retries.
 
-A run holds the ETL lock (`etl.locking`) from start to end, so writers never overlap and a dead
-writer's lock dies with it. Once the lock is held, any other run still `running` belongs to a
-dead process and is marked `abandoned`. Every database step is retried after transient errors
-(`etl.retry`), confirming first that the lock is still held. `etl.runs` builds on this.
+A run holds the ETL lock (`etl.runs.locking`) from start to end, so writers never overlap and a
+dead writer's lock dies with it. Once the lock is held, any other run still `running` belongs
+to a dead process and is marked `abandoned`. Every database step goes through `Run.retried`:
+tried again after transient errors (`etl.runs.retry`, as far as the run's policy allows),
+confirming first that the lock is still held. What differs between `ogi load`, `ogi run
+--inbox` and `ogi run --reprocess` is a `RunOptions`, decided once in `etl.runs.commands`.
 """
 
 from __future__ import annotations
@@ -14,30 +17,32 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Engine, func, select, update
 
 from etl.agencies import AgencyIds
-from etl.checkpoints import BackgroundCheckpoints
 from etl.db import connect
 from etl.errors import WarehouseError
-from etl.fact_rows import Catalogue
-from etl.lineage import FileResult, RunTrigger, finish_run, record_file, start_run
-from etl.load import LoadSummary, load_file
-from etl.locking import HeldLock, LockHeld, LockLost, etl_lock
-from etl.retry import RetryPolicy, TransientErrorsExhausted, with_retries
-from etl.run_events import EventSink, RunEvent, discard
+from etl.load.fact_rows import Catalogue
+from etl.load.lineage import FileResult, RunStatus, RunTrigger, finish_run, record_file, start_run
+from etl.runs.checkpoints import BackgroundCheckpoints
+from etl.runs.events import EventSink, RunEvent, discard
+from etl.runs.locking import HeldLock, LockHeld, LockLost, etl_lock
+from etl.runs.retry import RetryPolicy, TransientErrorsExhausted, with_retries
 from models.base import utc_now
 from models.lineage import EtlRun, RunFile
 
 T = TypeVar("T")
 
-#: Exit statuses of `ogi run` (and `ogi load`), for schedulers.
+#: Exit statuses of every command that runs (`ogi load`, `ogi run`), for schedulers.
 EXIT_OK = 0  # every file loaded or unchanged
 EXIT_FAILED = 1  # the run itself failed (see its error); the files done before it stay
-EXIT_REJECTED = 2  # some files were rejected; the others loaded
+EXIT_REJECTED = 2  # some files were rejected or failed; the others loaded
 EXIT_LOCKED = LockHeld.exit_code  # 3: another run holds the lock; nothing was done
+
+#: One try of each database step: a connection error ends the run (recorded failed).
+NO_RETRY = RetryPolicy(attempts=1)
 
 
 class RunFailed(WarehouseError):
@@ -45,12 +50,71 @@ class RunFailed(WarehouseError):
 
 
 @dataclass(frozen=True, slots=True)
-class RunSummary(LoadSummary):
-    """A scheduled run: `LoadSummary` plus the dead runs it marked abandoned and the files it
-    left for the next run because they were still being written."""
+class RunOptions:
+    """How one run differs from another; `etl.runs.commands` holds each command's choice, and
+    docs/operator.md the table of them.
 
+    - `record_unchanged`: list each file whose content was loaded before in `run_files`
+      (`ogi load`), or only count it and note it seen, so that an unchanged inbox costs a
+      query per 500 files (`ogi run`).
+    - `on_broken_file`: a file whose reading or writing raised an unexpected error (a bug, a
+      file that vanished) `stop`s the run, the error propagating (`ogi load`: a person is
+      watching), or is `record`ed `failed` and the run goes on (`ogi run`: unattended).
+    - `reload`: load content seen before again, as the next version of its reports (a
+      backfill); a reloaded file that now has errors is rejected and its figures stay.
+    - `retry`: how often each database step is tried after a connection error.
+    - `wait` / `lock_timeout`: queue behind a run holding the lock (for at most so long), or
+      exit at once with `LockHeld`.
+    - `jobs`: processes that read and check files (`etl.runs.pipeline`).
+    """
+
+    trigger: RunTrigger
+    record_unchanged: bool = True
+    on_broken_file: Literal["stop", "record"] = "stop"
+    reload: bool = False
+    retry: RetryPolicy = NO_RETRY
+    wait: bool = True
+    lock_timeout: float | None = None
+    encoding: str | None = None
+    jobs: int = 1
+    command: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """What a run did: its id and status, each file's result, the dead runs it marked
+    abandoned, and the files it left for the next run (still being written)."""
+
+    run_id: int
+    status: RunStatus
+    files: tuple[FileResult, ...]
     abandoned: tuple[int, ...] = ()
     skipped: tuple[Path, ...] = ()
+
+    @property
+    def loaded(self) -> int:
+        """Files whose figures were written."""
+        return sum(1 for f in self.files if f.outcome == "loaded")
+
+    @property
+    def unchanged(self) -> int:
+        """Files whose content was loaded before."""
+        return sum(1 for f in self.files if f.outcome == "unchanged")
+
+    @property
+    def rejected(self) -> int:
+        """Files that wrote nothing because of errors, or whose loading broke off."""
+        return sum(1 for f in self.files if f.outcome in ("rejected", "failed"))
+
+    @property
+    def figures_written(self) -> int:
+        """Figures written by the run, over all files."""
+        return sum(f.figures_written for f in self.files)
+
+    @property
+    def exit_code(self) -> int:
+        """`EXIT_OK` when every file loaded or was unchanged, else `EXIT_REJECTED`."""
+        return EXIT_REJECTED if self.rejected else EXIT_OK
 
 
 @contextmanager
@@ -85,12 +149,14 @@ def mark_abandoned(engine: Engine, *, found_by: int) -> list[int]:
     taken from the files it recorded; its error says which process it was and who found it.
     """
     now = utc_now()
+    dead_runs = select(EtlRun.run_id, EtlRun.pid, EtlRun.hostname).where(
+        EtlRun.status == "running", EtlRun.run_id != found_by
+    )
+    with connect(engine) as connection:
+        if not connection.execute(dead_runs).first():
+            return []  # the usual case: no write transaction
     with connect(engine) as connection, connection.begin():
-        dead = connection.execute(
-            select(EtlRun.run_id, EtlRun.pid, EtlRun.hostname).where(
-                EtlRun.status == "running", EtlRun.run_id != found_by
-            )
-        ).all()
+        dead = connection.execute(dead_runs).all()
         for run in dead:
             counts = dict(
                 connection.execute(
@@ -127,47 +193,58 @@ def mark_abandoned(engine: Engine, *, found_by: int) -> list[int]:
 
 
 class Run:
-    """One run in progress: its row, its retries and its events."""
+    """One run in progress: its lock, row, options, caches, checkpoints, events and results."""
 
     def __init__(
         self,
         engine: Engine,
         lock: HeldLock,
-        trigger: RunTrigger,
-        policy: RetryPolicy,
+        options: RunOptions,
         on_event: EventSink,
-        command: str | None,
         checkpoints: BackgroundCheckpoints,
     ) -> None:
         self.engine = engine
         self.lock = lock
-        self.checkpoints = checkpoints  # the WAL's, as `etl.load.load_paths` takes them
-        self.policy = policy
+        self.options = options
+        self.checkpoints = checkpoints  # the WAL's (`etl.runs.checkpoints`)
         self.on_event = on_event
+        self.results: list[FileResult] = []
         # Read once for the run's files: the measures catalogue, and the bodies' ids as the
         # files' transactions commit them (see `AgencyIds`).
-        self.catalogue: Catalogue | None = None
         self.agencies = AgencyIds()
         self.run_id = self.retried(
-            "starting the run", lambda: start_run(engine, trigger=trigger, command=command)
+            "starting the run",
+            lambda: start_run(engine, trigger=options.trigger, command=options.command),
         )
         self.abandoned = tuple(
             self.retried("marking dead runs", lambda: mark_abandoned(engine, found_by=self.run_id))
         )
         self.emit(
             "run_started",
-            trigger=trigger,
+            trigger=options.trigger,
             pid=os.getpid(),
             hostname=socket.gethostname(),
-            command=command,
+            command=options.command,
         )
         for dead in self.abandoned:
             self.emit("run_abandoned", abandoned_run_id=dead)
+        self._catalogue: Catalogue | None = None
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The measures catalogue, read once per run."""
+        if self._catalogue is None:
+            self._catalogue = self.retried("reading the catalogue", self._read_catalogue)
+        return self._catalogue
 
     def emit(self, event: str, **fields: Any) -> None:
+        """Tell the run's sink that something happened."""
         self.on_event(RunEvent(event, {"run_id": getattr(self, "run_id", None), **fields}))
 
     def retried(self, what: str, work: Callable[[], T]) -> T:
+        """`work` (a database step), tried again after transient errors as the options say,
+        confirming first each time that the run still holds the lock."""
+
         def on_retry(attempt: int, delay: float, exc: BaseException) -> None:
             self.emit(
                 "retry",
@@ -181,36 +258,16 @@ class Run:
             self.lock.confirm()
             return work()
 
-        return with_retries(confirmed, self.policy, what=what, on_retry=on_retry)
+        return with_retries(confirmed, self.options.retry, what=what, on_retry=on_retry)
 
-    def load(self, path: Path, **options: Any) -> FileResult:
-        """Load a file (retried as a whole); a file that breaks off is recorded `failed`."""
-        shown = options.get("source_path") or path
-        if self.catalogue is None:
-            self.catalogue = self.retried("reading the catalogue", self._read_catalogue)
-        catalogue = self.catalogue
-        try:
-            result = self.retried(
-                f"loading {shown}",
-                lambda: load_file(
-                    self.engine,
-                    path,
-                    run_id=self.run_id,
-                    catalogue=catalogue,
-                    agencies=self.agencies,
-                    **options,
-                ),
-            )
-        except (TransientErrorsExhausted, LockLost):
-            raise  # the run stops: see `conduct`
-        except Exception as exc:  # a bad file never stops the others
-            message = f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:2000]
-            result = self.retried(f"recording {shown}", lambda: self._record_failed(shown, message))
+    def add(self, result: FileResult) -> None:
+        """Take a file's result: keep it, say so, and mark the WAL written to."""
+        self.results.append(result)
         if result.outcome != "unchanged":  # (an unchanged file writes a row or two)
             self.checkpoints.written()
         self.emit(
-            f"file_{'rejected' if result.outcome == 'rejected' else result.outcome}",
-            path=str(shown),
+            f"file_{result.outcome}",
+            path=str(result.path),
             sha256=result.sha256,
             figures_written=result.figures_written,
             errors=result.error_count,
@@ -218,7 +275,16 @@ class Run:
             findings=len(result.findings),
             message=result.message,
         )
-        return result
+
+    def broken(self, path: Path, exc: Exception) -> FileResult:
+        """A file whose reading or writing raised `exc`: recorded `failed` (the run goes on),
+        or, when the options say `stop`, the error propagates."""
+        if self.options.on_broken_file == "stop" or isinstance(
+            exc, TransientErrorsExhausted | LockLost
+        ):
+            raise exc
+        message = f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:2000]
+        return self.retried(f"recording {path}", lambda: self._record_failed(path, message))
 
     def _read_catalogue(self) -> Catalogue:
         with connect(self.engine) as connection:
@@ -230,7 +296,9 @@ class Run:
                 connection, self.run_id, path=path, outcome="failed", message=message
             )
 
-    def finish(self, results: Sequence[FileResult], skipped: Sequence[Path] = ()) -> RunSummary:
+    def finish(self, skipped: Sequence[Path] = ()) -> RunSummary:
+        """Record the run's end and counts; its summary."""
+        results = self.results
         status = self.retried(
             "finishing the run", lambda: finish_run(self.engine, self.run_id, results)
         )
@@ -248,37 +316,29 @@ class Run:
         )
         return summary
 
-    def fail(self, results: Sequence[FileResult], exc: BaseException) -> None:
+    def fail(self, exc: BaseException) -> None:
         """Record the run failed with its error, as far as the database lets us."""
         error = f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:2000]
         self.emit("run_failed", error=error, exit_code=EXIT_FAILED)
         with suppress(Exception):  # the database is gone: the next run marks this one abandoned
-            finish_run(self.engine, self.run_id, results, error=error)
+            finish_run(self.engine, self.run_id, self.results, error=error)
 
 
-def conduct(
-    engine: Engine,
-    trigger: RunTrigger,
-    *,
-    wait: bool,
-    lock_timeout: float | None,
-    retry: RetryPolicy,
-    on_event: EventSink,
-    command: str | None,
-    body: Callable[[Run, list[FileResult]], Sequence[Path]],
-) -> RunSummary:
-    """Hold the lock, start a run, let `body` fill in its results, and finish (or fail) it."""
+@contextmanager
+def started(engine: Engine, options: RunOptions, on_event: EventSink = discard) -> Iterator[Run]:
+    """Hold the lock, start a run and hand it over; finish it after, or record it failed
+    (a lost database or lock becomes `RunFailed`)."""
     with (
-        exclusive(engine, wait=wait, timeout=lock_timeout, on_event=on_event) as lock,
+        exclusive(
+            engine, wait=options.wait, timeout=options.lock_timeout, on_event=on_event
+        ) as lock,
         BackgroundCheckpoints(engine) as checkpoints,
     ):
-        run = Run(engine, lock, trigger, retry, on_event, command, checkpoints)
-        results: list[FileResult] = []
+        run = Run(engine, lock, options, on_event, checkpoints)
         try:
-            skipped = body(run, results)
+            yield run
         except BaseException as exc:
-            run.fail(results, exc)
+            run.fail(exc)
             if isinstance(exc, TransientErrorsExhausted | LockLost):
                 raise RunFailed(f"run {run.run_id} failed: {exc}") from exc
             raise
-        return run.finish(results, skipped)

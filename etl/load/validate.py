@@ -1,0 +1,94 @@
+"""Every finding about a file, without writing anything: reading, the rules, and, given the
+warehouse, the catalogue and each body's report of the year before."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine
+
+from etl.agencies import find_agency
+from etl.checks import check_across_years
+from etl.consistency import CONSISTENCY_RULES, is_cross_year
+from etl.db import connect
+from etl.load.fact_rows import Catalogue
+from etl.load.prepare import read_extraction, report_checks
+from etl.records import Extraction, Finding, Location
+from etl.rules import finding
+from etl.runs.sources import collect_files
+from etl.warehouse_facts import previous_report
+
+
+def validate_file(
+    path: Path, *, engine: Engine | None = None, encoding: str | None = None
+) -> list[Finding]:
+    """Every finding about a file: reading, consistency, and, given the warehouse, the
+    catalogue and last year's report. Writes nothing.
+    """
+    extraction = read_extraction(path, encoding, path.read_bytes())
+    if engine is None:
+        return validate_extraction(extraction)
+    with connect(engine) as connection:
+        return validate_extraction(extraction, connection)
+
+
+def validate_paths(
+    paths: Sequence[Path], *, engine: Engine | None = None, encoding: str | None = None
+) -> list[tuple[Path, list[Finding]]]:
+    """`validate_file` for every file given or found under the directories given."""
+    return [
+        (path, validate_file(path, engine=engine, encoding=encoding))
+        for path in collect_files(paths)
+    ]
+
+
+def validate_extraction(
+    extraction: Extraction,
+    connection: Connection | None = None,
+    *,
+    catalogue: Catalogue | None = None,
+) -> list[Finding]:
+    """The findings of reading, plus those of the rules; with a connection, also the facts the
+    warehouse cannot hold and the comparison with each body's previous-year report.
+    """
+    if connection is not None and catalogue is None:
+        catalogue = Catalogue.load(connection)
+    return file_findings(extraction, report_checks(extraction, catalogue), connection)
+
+
+def file_findings(
+    extraction: Extraction,
+    checked: Sequence[Sequence[Finding]],
+    connection: Connection | None,
+) -> list[Finding]:
+    """Reading findings, then per report its checks (`checked`) and, given the warehouse, its
+    comparison with last year's report."""
+    findings = list(extraction.findings)
+    for report, found in zip(extraction.reports, checked, strict=True):
+        findings += found
+        if connection is not None and _compares_years(report.header.regime_code):
+            agency_id = find_agency(connection, report.header)
+            if agency_id is not None:
+                previous = previous_report(connection, agency_id, report.header.year)
+                findings += check_across_years(report, previous)
+    if not extraction.reports and not extraction.errors:
+        findings.append(
+            finding(
+                "load.no_report",
+                Location(extraction.path.name),
+                "the file holds no report",
+                expected="a report: a body, a year and its figures",
+            )
+        )
+    return findings
+
+
+@cache
+def _compares_years(regime_code: str) -> bool:
+    """Whether a cross-year rule applies to the regime (else last year's report is not read)."""
+    return any(
+        is_cross_year(rule) and rule.regime_code in (None, regime_code)
+        for rule in CONSISTENCY_RULES
+    )
