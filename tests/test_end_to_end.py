@@ -308,7 +308,7 @@ def test_the_two_files_that_fail_leave_the_warehouse_unchanged(
             text("SELECT file_name, status FROM source_files ORDER BY source_file_id")
         ).all()
         rejections = connection.execute(
-            text(  # the README's query of rejected files and why
+            text(  # docs/office.md's query of rejected files and why
                 "SELECT rf.run_id, rf.path, f.severity, f.rule_code, f.sheet, f.cell, f.found"
                 " FROM run_files rf"
                 " JOIN validation_findings f ON f.run_file_id = rf.run_file_id"

@@ -168,7 +168,7 @@ def test_a_file_with_errors_is_rejected_and_recorded(engine: Engine, reader: Sta
     assert rows(engine, "SELECT count(*) FROM reports") == [(0,)]
     assert rows(engine, "SELECT count(*) FROM figures") == [(0,)]
     assert rows(engine, "SELECT count(*) FROM agencies") == [(0,)]
-    # README, "Loading and validation": which files were rejected, and why.
+    # docs/office.md: which files were rejected, and why.
     assert rows(
         engine,
         "SELECT s.file_name, f.severity, f.rule_code, f.sheet, f.cell, f.found, f.expected "

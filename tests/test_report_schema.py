@@ -1,4 +1,5 @@
-"""Every report view exists with its declared columns, is in the README, and uses the indexes."""
+"""Every report view exists with its declared columns, is in the analyst guide, and uses the
+indexes."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy import Engine, inspect, text
 from etl.db import downgrade
 from etl.reports.views import BODY_COLUMNS, VIEW_COLUMNS
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+GUIDE = (Path(__file__).resolve().parent.parent / "docs" / "analyst.md").read_text(encoding="utf-8")
 
 
 def test_every_declared_view_exists_with_its_columns(engine: Engine) -> None:
@@ -21,17 +22,17 @@ def test_every_declared_view_exists_with_its_columns(engine: Engine) -> None:
         assert tuple(c["name"] for c in inspector.get_columns(view)) == columns, view
 
 
-def test_every_view_is_documented_in_the_readme_with_its_columns(engine: Engine) -> None:
-    documented = dict(re.findall(r"^\| `(rpt_[a-z_]+)` \| (.+) \|$", README, flags=re.MULTILINE))
+def test_every_view_is_documented_in_the_analyst_guide_with_its_columns(engine: Engine) -> None:
+    documented = dict(re.findall(r"^\| `(rpt_[a-z_]+)` \| (.+) \|$", GUIDE, flags=re.MULTILINE))
     views = {v for v in inspect(engine).get_view_names() if v.startswith("rpt_")}
     assert set(documented) == views
     for view in views:
         listed = set(re.findall(r"`([a-z0-9_]+)`", documented[view]))
         missing = [c for c in VIEW_COLUMNS[view] if c not in listed and c not in _BODY_ALIASES]
-        assert missing == [], f"README row of {view} lacks {missing}"
+        assert missing == [], f"the guide's row of {view} lacks {missing}"
 
 
-# The README names the nine body columns once, as "body columns".
+# The guide names the nine body columns once, as "body columns".
 _BODY_ALIASES = set(BODY_COLUMNS)
 
 

@@ -13,10 +13,11 @@ from sqlalchemy import Engine, text
 
 from etl.cli import main
 from etl.consistency import CONSISTENCY_RULES
+from etl.errors import GenerateError
 from etl.extract import read_file
 from etl.load.validate import validate_paths
 from etl.runs.commands import load_paths
-from etl.synthetic import DEFECTS, GenerateError, generate, write_report
+from etl.synthetic import DEFECTS, generate, write_report
 from etl.synthetic.bodies import synthetic_bodies
 from etl.synthetic.defects import defects_for
 
@@ -138,7 +139,7 @@ def test_each_defect_is_caught_by_its_rule(
 
 def test_every_rule_a_synthetic_file_can_break_has_a_defect() -> None:
     """The consistency rules and the reading rules a filled template can break, each with a
-    defect; the rest (file.too_large, label.*, load.*) say why not in the README."""
+    defect; the rest (file.too_large, label.*, load.*) say why not in docs/developer.md."""
     caught = {d.rule_code for d in DEFECTS}
     rules = {r.code for r in CONSISTENCY_RULES} - caught
     assert rules == {

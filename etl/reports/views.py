@@ -3,7 +3,7 @@
 The views themselves are created by migrations 0003, 0005 (`rpt_checks`, recreated by 0008),
 0006 (`rpt_regime_comparability`) and 0007 (`rpt_national`), SQL verbatim there;
 this module lists what each must offer, so that a test can hold the database, this list and the
-README together.
+analyst guide (docs/analyst.md) together.
 """
 
 from __future__ import annotations
