@@ -54,6 +54,9 @@ _ESTIMATE_PREFIXES = ("大约", "约")
 _LOWER_BOUND_SUFFIXES = ("余", "多")
 
 
+# Not a `WarehouseError` and not in `etl.errors`: it never reaches a user as an error. The
+# readers catch it and record a finding on the cell (`cell.not_a_number`), so that every problem
+# in a file is collected before the file is rejected.
 class ValueParseError(ValueError):
     """A cell that is not a figure of the expected kind; carries the rule, found and expected."""
 

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from etl.errors import WarehouseError
+from etl.errors import TemplateError
 from etl.layouts import (
     HEADER_FIELDS,
     HEADER_SHEET,
@@ -50,10 +50,6 @@ _THIN = Side(style="thin", color="BFBFBF")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _CODE_FONT = Font(color="808080", size=9)
 _BOLD = Font(bold=True)
-
-
-class TemplateError(WarehouseError):
-    """A template cannot be written or filled as asked (unknown code, regime or year)."""
 
 
 def write_template(

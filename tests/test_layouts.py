@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine, text
 
+from etl.errors import UnknownLayout
 from etl.layouts import (
     PRE2019,
     Grid,
@@ -16,7 +17,6 @@ from etl.layouts import (
     Layout,
     RepeatingList,
     Section,
-    UnknownLayout,
     get_layout,
     registered_layouts,
 )

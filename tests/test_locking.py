@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
-from etl.runs.locking import LockHeld, etl_lock
+from etl.errors import LockHeld
+from etl.runs.locking import etl_lock
 
 HOLDER = """
 import sys, time

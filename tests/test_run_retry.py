@@ -20,11 +20,10 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 
-from etl.errors import DatabaseUnavailable
+from etl.errors import DatabaseUnavailable, RunFailed, TransientErrorsExhausted
 from etl.runs.commands import run_inbox
 from etl.runs.events import RunEvent
-from etl.runs.retry import RetryPolicy, TransientErrorsExhausted, is_transient, with_retries
-from etl.runs.run import RunFailed
+from etl.runs.retry import RetryPolicy, is_transient, with_retries
 
 FAST = RetryPolicy(attempts=3, first_delay=0.05)
 

@@ -12,12 +12,12 @@ import pytest
 from inbox_files import FIGURES_PER_FILE, broken_report, not_a_spreadsheet, synthetic_report
 from sqlalchemy import Engine, text
 
+from etl.errors import LockHeld
 from etl.load.fact_rows import Catalogue
 from etl.load.lineage import start_run
 from etl.runs.commands import load_paths, reprocess, run_inbox
 from etl.runs.events import RunEvent
 from etl.runs.history import list_runs, run_details
-from etl.runs.locking import LockHeld
 from etl.runs.run import RunSummary
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL
 
 from etl.cli import main
-from etl.reports.errors import QueryFailed, QueryRefused, QueryTimeout
+from etl.errors import QueryFailed, QueryRefused, QueryTimeout
 from etl.reports.sql import parse_params, run_sql
 
 

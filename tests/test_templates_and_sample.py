@@ -11,9 +11,10 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from etl.cli import main
+from etl.errors import TemplateError
 from etl.extract import read_file
 from etl.layouts import PRE2019
-from etl.templates import TemplateError, fill_template, write_template
+from etl.templates import fill_template, write_template
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "samples" / "anlu-2017.xlsx"
 REQUEST = "applicant_type_code", "total"

@@ -20,7 +20,8 @@ from rich.progress import (
 )
 
 from etl.cli import AppContext, main, pass_app
-from etl.synthetic import GenerateError, GenerateProgress, generate
+from etl.errors import GenerateError
+from etl.synthetic import GenerateProgress, generate
 
 #: Off a terminal (a log, a pipe), progress is a line on stderr once the set has taken this many
 #: seconds, then every `REPORT_EVERY_SECONDS`, and a last line: a set written in a second says

@@ -15,14 +15,12 @@ from rich.table import Table
 from etl.checks import format_value
 from etl.cli import AppContext, main, pass_app
 from etl.cli.options import table_or_json
+from etl.errors import ExitCode
 from etl.load.validate import validate_paths
 from etl.records import Finding
 from etl.runs.commands import LOAD, load_paths
 from etl.runs.events import RunEvent
 from etl.show import report_figures
-
-#: Exit status of `ogi validate` and `ogi load` when a file has errors (1 is `Error: ...`).
-EXIT_FILE_ERRORS = 2
 
 #: The events that end a file's turn in a run.
 FILE_DONE = ("file_loaded", "file_unchanged", "file_rejected", "file_failed")
@@ -87,7 +85,7 @@ def validate(
             f"{len(results)} file(s): {errors} error(s), {len(findings) - errors} warning(s)"
         )
     if any(f.severity == "error" for _, f in findings):
-        raise SystemExit(EXIT_FILE_ERRORS)
+        raise SystemExit(ExitCode.REJECTED)
 
 
 @main.command("load")

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from etl.cli import AppContext, main, pass_app
+from etl.errors import InvalidFilter
 from etl.reports import (
     ANNUAL_FORMATS,
     TABLE_FORMATS,
@@ -20,7 +21,6 @@ from etl.reports import (
     run_report,
     write_output,
 )
-from etl.reports.errors import InvalidFilter
 from etl.reports.render import to_rich
 from etl.reports.render_annual import to_rich as annual_to_rich
 

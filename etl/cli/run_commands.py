@@ -16,13 +16,11 @@ from rich.table import Table
 import etl.runs.commands as scheduled
 from etl.cli import AppContext, main, pass_app
 from etl.cli.options import table_or_json
-from etl.errors import WarehouseError
+from etl.errors import LockHeld, RunFailed, WarehouseError
 from etl.reports.named import parse_years
 from etl.runs.events import EventSink, RunEvent
 from etl.runs.history import RunRecord, list_runs, run_details
-from etl.runs.locking import LockHeld
 from etl.runs.retry import RetryPolicy
-from etl.runs.run import RunFailed
 
 
 @main.command("run")

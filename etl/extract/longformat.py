@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from etl import rules
+from etl.errors import UnknownLayout
 from etl.extract.header import HeaderResult, Sourced, parse_header
 from etl.extract.rows import cell_name, is_blank, text_of
 from etl.labels import normalise_label
-from etl.layouts import Item, Layout, RepeatingList, UnknownLayout, get_layout
+from etl.layouts import Item, Layout, RepeatingList, get_layout
 from etl.parse import COUNT_UNITS, ValueParseError, parse_value
 from etl.records import Dims, ExtractedReport, Fact, Finding, Location
 

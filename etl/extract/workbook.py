@@ -15,6 +15,7 @@ from typing import cast
 from python_calamine import CalamineError, CalamineWorkbook
 
 from etl import rules
+from etl.errors import UnknownLayout
 from etl.extract.files import MAX_SHEET_CELLS, FormulaScan
 from etl.extract.header import parse_header, read_header_sheet
 from etl.extract.longformat import LongReader, find_long_header
@@ -22,7 +23,6 @@ from etl.extract.rows import Rows, SheetData
 from etl.extract.sections import SectionReader, missing_sheet
 from etl.labels import LabelIndex
 from etl.layouts import HEADER_SHEET, Layout, Section, get_layout, registered_layouts
-from etl.layouts import UnknownLayout as _UnknownLayout
 from etl.records import ExtractedReport, Extraction, Fact, Location
 
 
@@ -148,7 +148,7 @@ def _choose_layout(
         return by_sheets
     try:
         layout = get_layout(regime)
-    except _UnknownLayout:
+    except UnknownLayout:
         found = f'"{regime}"'
         known = ", ".join(layout.regime_code for layout in registered_layouts())
         expected = f"a report format with a spreadsheet layout ({known})"

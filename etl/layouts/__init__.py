@@ -6,7 +6,7 @@ adding a module of data and one `register_layout` line.
 
 from __future__ import annotations
 
-from etl.errors import WarehouseError
+from etl.errors import UnknownLayout
 from etl.layouts.header import HEADER_FIELDS, HEADER_SHEET, HeaderField
 from etl.layouts.model import (
     Grid,
@@ -24,11 +24,6 @@ from etl.layouts.model import (
 from etl.layouts.pre2019 import PRE2019
 from etl.layouts.std2019 import STD2019
 from etl.layouts.std2021 import STD2021
-
-
-class UnknownLayout(WarehouseError):
-    """No workbook layout is registered for the regime asked for."""
-
 
 _LAYOUTS: dict[str, Layout] = {}
 
@@ -81,7 +76,6 @@ __all__ = [
     "RepeatingList",
     "RowRole",
     "Section",
-    "UnknownLayout",
     "get_layout",
     "register_layout",
     "registered_layouts",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
-from etl.reports.errors import AgencyNotFound
+from etl.errors import AmbiguousName, NotFound
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +39,7 @@ def find_agency(connection: Connection, name: str) -> Body:
         return found[0]
     if found:
         paths = ", ".join(sorted(b.path for b in found))
-        raise AgencyNotFound(f"{len(found)} bodies are called {name!r}: {paths}; name one")
+        raise AmbiguousName(f"{len(found)} bodies are called {name!r}: {paths}; name one")
     like = connection.execute(
         text(f"{_SELECT} WHERE a.name LIKE :pattern ORDER BY a.name LIMIT 5"),
         {"pattern": f"%{own.strip()}%"},
@@ -47,7 +47,7 @@ def find_agency(connection: Connection, name: str) -> Body:
     hint = (
         f"; did you mean {', '.join(Body(int(i), n, p).path for i, n, p in like)}?" if like else ""
     )
-    raise AgencyNotFound(f"no reporting body called {name!r} in the warehouse{hint}")
+    raise NotFound(f"no reporting body called {name!r} in the warehouse{hint}")
 
 
 def find_children(connection: Connection, name: str) -> list[Body]:

@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Row, text
 
 from etl.db import read
+from etl.errors import NotFound
 from etl.reports.agencies import find_agency
 from etl.reports.annual_tables import AnnualTable, standard_tables
-from etl.reports.errors import ReportNotLoaded
 from etl.reports.layouts import LAYOUTS, Line, Part
 from etl.reports.result import Value, plain_value
 
@@ -141,7 +141,7 @@ def build_annual(engine: Engine, agency: str, year: int) -> AnnualReport:
             )
         }
         if year not in reports:
-            raise ReportNotLoaded(
+            raise NotFound(
                 f"{body.path} has no report for {year} in the warehouse: load it with 'ogi load'"
             )
         report_id = connection.execute(

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, bindparam, text
 
 from etl.db import connect
+from etl.errors import InvalidFilter, UnknownReport
 from etl.reports.agencies import Body, find_agency, find_children
-from etl.reports.errors import InvalidFilter, UnknownReport
 from etl.reports.named import YearRange
 from etl.reports.result import ReportTable, Value, plain_value
 

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from sqlalchemy import Engine, bindparam, text
 
 from etl.db import read
+from etl.errors import InvalidFilter, UnknownReport
 from etl.reports.agencies import find_agency
-from etl.reports.errors import InvalidFilter, UnknownReport
 from etl.reports.result import ReportTable, plain_rows
 from etl.reports.views import VIEW_COLUMNS, VIEW_ORDER, report_names
 

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from etl.reports.errors import UnknownReport
+from etl.errors import UnknownReport
 from etl.reports.result import ReportTable, Value, format_number
 from etl.reports.safe import inert_text, set_xlsx_cell
 

@@ -15,8 +15,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from etl.errors import UnknownReport
 from etl.reports.annual import AnnualLine, AnnualReport
-from etl.reports.errors import UnknownReport
 from etl.reports.render import md_cell, render_rich_text
 from etl.reports.render_tables import (
     tables_html,

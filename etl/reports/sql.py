@@ -29,8 +29,14 @@ from sqlalchemy.pool import NullPool
 
 from etl.config import describe_url
 from etl.db import head_revision, revision_of
-from etl.errors import DatabaseUnavailable, SchemaNotAtHead
-from etl.reports.errors import InvalidFilter, QueryFailed, QueryRefused, QueryTimeout
+from etl.errors import (
+    DatabaseUnavailable,
+    InvalidFilter,
+    QueryFailed,
+    QueryRefused,
+    QueryTimeout,
+    SchemaNotAtHead,
+)
 from etl.reports.result import ReportTable, plain_rows
 
 DEFAULT_MAX_ROWS = 1000

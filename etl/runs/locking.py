@@ -17,23 +17,13 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from etl.config import describe_url
-from etl.errors import WarehouseError
+from etl.errors import ConfigurationError, LockHeld, LockLost
 
 #: Key of the PostgreSQL advisory lock: "ogi-warehouse ETL" folded into a signed 64-bit integer.
 ADVISORY_LOCK_KEY = 0x6F67692D65746C  # b"ogi-etl"
 
 #: How often a waiting writer tries the lock again, in seconds.
 POLL_SECONDS = 0.2
-
-
-class LockHeld(WarehouseError):
-    """Another ETL run holds the warehouse's lock."""
-
-    exit_code = 3
-
-
-class LockLost(WarehouseError):
-    """The database ended the session holding the lock, and another run has taken it since."""
 
 
 class HeldLock:
@@ -57,7 +47,7 @@ class HeldLock:
 def _sqlite_path(engine: Engine) -> str:
     database = engine.url.database
     if not database or database == ":memory:":
-        raise WarehouseError("an in-memory SQLite database cannot be locked between processes")
+        raise ConfigurationError("an in-memory SQLite database cannot be locked between processes")
     return database
 
 

@@ -16,16 +16,12 @@ from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 
-from etl.errors import DatabaseUnavailable, WarehouseError
+from etl.errors import DatabaseUnavailable, TransientErrorsExhausted
 
 T = TypeVar("T")
 
 #: Called before each retry with the attempt that failed (1-based), the delay and the error.
 RetryCallback = Callable[[int, float, BaseException], None]
-
-
-class TransientErrorsExhausted(WarehouseError):
-    """The database kept failing at the connection level after every retry."""
 
 
 @dataclass(frozen=True, slots=True)

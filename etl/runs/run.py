@@ -23,30 +23,20 @@ from sqlalchemy import Engine, func, select, update
 
 from etl.agencies import AgencyIds
 from etl.db import connect
-from etl.errors import WarehouseError
+from etl.errors import ExitCode, LockHeld, LockLost, RunFailed, TransientErrorsExhausted
 from etl.load.fact_rows import Catalogue
 from etl.load.lineage import FileResult, RunStatus, RunTrigger, finish_run, record_file, start_run
 from etl.runs.checkpoints import BackgroundCheckpoints
 from etl.runs.events import EventSink, RunEvent, discard
-from etl.runs.locking import HeldLock, LockHeld, LockLost, etl_lock
-from etl.runs.retry import RetryPolicy, TransientErrorsExhausted, with_retries
+from etl.runs.locking import HeldLock, etl_lock
+from etl.runs.retry import RetryPolicy, with_retries
 from models.base import utc_now
 from models.lineage import EtlRun, RunFile
 
 T = TypeVar("T")
 
-#: Exit statuses of every command that runs (`ogi load`, `ogi run`), for schedulers.
-EXIT_OK = 0  # every file loaded or unchanged
-EXIT_FAILED = 1  # the run itself failed (see its error); the files done before it stay
-EXIT_REJECTED = 2  # some files were rejected or failed; the others loaded
-EXIT_LOCKED = LockHeld.exit_code  # 3: another run holds the lock; nothing was done
-
 #: One try of each database step: a connection error ends the run (recorded failed).
 NO_RETRY = RetryPolicy(attempts=1)
-
-
-class RunFailed(WarehouseError):
-    """The run broke off (the database stayed away, or the lock was lost); it is recorded failed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,9 +102,9 @@ class RunSummary:
         return sum(f.figures_written for f in self.files)
 
     @property
-    def exit_code(self) -> int:
-        """`EXIT_OK` when every file loaded or was unchanged, else `EXIT_REJECTED`."""
-        return EXIT_REJECTED if self.rejected else EXIT_OK
+    def exit_code(self) -> ExitCode:
+        """`ExitCode.OK` when every file loaded or was unchanged, else `ExitCode.REJECTED`."""
+        return ExitCode.REJECTED if self.rejected else ExitCode.OK
 
 
 @contextmanager
@@ -319,7 +309,7 @@ class Run:
     def fail(self, exc: BaseException) -> None:
         """Record the run failed with its error, as far as the database lets us."""
         error = f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:2000]
-        self.emit("run_failed", error=error, exit_code=EXIT_FAILED)
+        self.emit("run_failed", error=error, exit_code=ExitCode.FAILED)
         with suppress(Exception):  # the database is gone: the next run marks this one abandoned
             finish_run(self.engine, self.run_id, self.results, error=error)
 

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
-from etl.errors import WarehouseError
+from etl.errors import GenerateError
 from etl.layouts import get_layout
 from etl.layouts.header import regime_of_year
 from etl.synthetic import pre2019, standard  # noqa: F401  (register their figure generators)
@@ -34,10 +34,6 @@ MANIFEST = "synthetic-manifest.json"
 #: Told how many files are written of how many: (0, total) before the first, then after each
 #: file, in file order (also with worker processes).
 GenerateProgress = Callable[[int, int], None]
-
-
-class GenerateError(WarehouseError):
-    """A synthetic set cannot be generated as asked (bad count, rate or years)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +203,6 @@ def write_report(
 __all__ = [
     "DEFECTS",
     "MANIFEST",
-    "GenerateError",
     "GenerateProgress",
     "GeneratedSet",
     "InjectedDefect",

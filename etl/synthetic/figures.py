@@ -15,7 +15,7 @@ import random
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
-from etl.errors import WarehouseError
+from etl.errors import GenerateError
 from etl.synthetic.bodies import Body
 
 #: A report's figures by layout code; a list's code maps to {name: figure}.
@@ -24,10 +24,6 @@ Figures = dict[str, object]
 #: Draws the figures of `body`'s report for `year` from the seed: the same arguments, the same
 #: figures (a generator seeds its own draws with the seed, the body's code and the year).
 FigureGenerator = Callable[[Body, int, int], Figures]
-
-
-class NoFigureGenerator(WarehouseError):
-    """No synthetic figure generator is registered for a regime asked for."""
 
 
 _GENERATORS: dict[str, FigureGenerator] = {}
@@ -39,12 +35,12 @@ def register_figures(regime_code: str, generator: FigureGenerator) -> None:
 
 
 def figure_generator(regime_code: str) -> FigureGenerator:
-    """The generator of `regime_code`; `NoFigureGenerator` names the regimes there are."""
+    """The generator of `regime_code`; `GenerateError` names the regimes there are."""
     try:
         return _GENERATORS[regime_code]
     except KeyError:
         known = ", ".join(sorted(_GENERATORS))
-        raise NoFigureGenerator(
+        raise GenerateError(
             f"no synthetic figures for regime {regime_code!r} yet (its years need its layout "
             f"and a generator); figures exist for: {known}"
         ) from None
