@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL
 
-import etl.db
+import etl.db.schema
 from etl.db import (
     alembic_config,
     check_schema,
@@ -35,7 +37,7 @@ def _heads_of(directory: Path, files: dict[str, str], monkeypatch: pytest.Monkey
     (directory / "versions").mkdir(parents=True)
     for name, text_ in files.items():
         (directory / "versions" / name).write_text(text_, encoding="utf-8")
-    monkeypatch.setattr(etl.db, "MIGRATIONS_DIR", directory)
+    monkeypatch.setattr(etl.db.schema, "MIGRATIONS_DIR", directory)
     head_revision.cache_clear()
     try:
         return head_revision()
@@ -112,3 +114,13 @@ def test_every_constraint_is_named(engine: object) -> None:
             assert constraint.name, f"{table.name}: unnamed {constraint!r}"
         for index in table.indexes:
             assert index.name, f"{table.name}: unnamed index"
+
+
+def test_the_database_package_does_not_import_alembic() -> None:
+    """`etl.db` imports Alembic only to migrate or compare (see `etl.db.schema`)."""
+    code = (
+        "import sys, etl.db;"
+        " print(*sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == ""
