@@ -24,6 +24,7 @@ from etl.consistency import (
 from etl.extract.memo import once
 from etl.records import ExtractedReport, Fact, Finding, Location
 from etl.rules import finding
+from etl.values import format_value
 
 
 class _Match(NamedTuple):
@@ -340,10 +341,3 @@ def _where(match: _Match) -> str:
     if location.sheet and location.cell:
         return f"{location.sheet}!{location.cell}"
     return location.cell or str(location)
-
-
-def format_value(value: Decimal) -> str:
-    """A value as a person writes it: 8052, 88.6, -3 (no exponent, no trailing zeros)."""
-    if value == value.to_integral_value():
-        return str(int(value))
-    return format(value.normalize(), "f")

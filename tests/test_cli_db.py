@@ -86,7 +86,7 @@ def test_ogi_imports_only_the_command_it_runs() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     imported = set(done.stdout.split())
-    assert {"etl.cli.sql_commands", "etl.cli.report_commands"} <= imported
+    assert {"etl.cli.sql_commands", "etl.cli.output"} <= imported
     assert not imported & {"etl.cli.generate_commands", "etl.synthetic", "etl.templates"}
     assert not imported & {"etl.cli.load_commands", "etl.load", "etl.extract", "openpyxl"}
 

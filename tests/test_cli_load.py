@@ -28,7 +28,7 @@ def test_validate_prints_findings_and_exits_2_on_errors(
     result = runner.invoke(main, ["validate", str(path), "--format", "json"])
 
     assert result.exit_code == 2, result.output
-    assert json.loads(result.output) == [
+    assert json.loads(result.stdout) == [
         {
             "path": str(path),
             "file": "synthetic-county-2021.xlsx",
@@ -78,6 +78,7 @@ def test_load_then_show(db_env: str, reader: StandInReader, runner: CliRunner) -
     shown = json.loads(result.output)
     assert len(shown) == 58
     assert shown[0] == {
+        "year": 2017,
         "measure_code": "proactive.total",
         "label_zh": "主动公开政府信息数",
         "dims": {},
@@ -87,6 +88,7 @@ def test_load_then_show(db_env: str, reader: StandInReader, runner: CliRunner) -
         "source": "anlu-2017.xlsx 主动公开!C3",
     }
     assert {
+        "year": 2017,
         "measure_code": "relief.recipients",
         "label_zh": "公开救助对象数（按救助项目）",
         "dims": {"programme_code": "urban_dibao"},
@@ -96,6 +98,7 @@ def test_load_then_show(db_env: str, reader: StandInReader, runner: CliRunner) -
         "source": "anlu-2017.xlsx 主动公开!C40",
     } in shown
     assert {
+        "year": 2017,
         "measure_code": "rights.items_by_township",
         "label_zh": "权责清单事项数（按乡镇、办事处）",
         "dims": {"township": "赵棚镇"},
@@ -140,10 +143,11 @@ def test_show_names_what_is_missing(db_env: str, reader: StandInReader, runner: 
     result = runner.invoke(main, ["show", "--agency", "安陆市", "--year", "2018"])
     assert result.exit_code == 1
     assert result.output == (
-        "Error: 安陆市 has no report for 2018 in the warehouse (years: 2017)\n"
+        "Error: 孝感市/安陆市 has no report for 2018 in the warehouse (years: 2017): "
+        "load it with 'ogi load'\n"
     )
     result = runner.invoke(main, ["show", "--agency", "孝昌县", "--year", "2017"])
-    assert result.output == "Error: no body named 孝昌县 in the warehouse\n"
+    assert result.output == "Error: no reporting body called '孝昌县' in the warehouse\n"
 
 
 def test_load_refuses_a_missing_path(db_env: str, runner: CliRunner) -> None:

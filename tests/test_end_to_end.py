@@ -249,7 +249,7 @@ def test_validate_names_what_is_wrong_with_each_file(
     corrupt, mistyped, inconsistent = defective.values()
     result = ogi(loaded, "validate", "--format", "json", corrupt, mistyped, inconsistent)
     assert result.exit_code == 2, result.output
-    assert json.loads(result.output) == [
+    assert json.loads(result.stdout) == [
         _finding(
             corrupt, None, None, "file.corrupt", "error",
             "a damaged zip (File is not a zip file)", "a complete xlsx workbook",

@@ -23,11 +23,11 @@ from standin import StandInReader
 from etl.errors import AmbiguousName, InputNotFound
 from etl.load.validate import validate_file
 from etl.records import Location
+from etl.reports.figures import report_figures
 from etl.rules import finding
 from etl.runs.commands import load_paths
 from etl.runs.events import RunEvent
 from etl.runs.sources import collect_files
-from etl.show import report_figures
 from etl.synthetic import generate
 
 ANLU_FIGURES = len(anlu_2017_facts())
@@ -464,12 +464,16 @@ def test_bodies_are_found_under_their_parent(engine: Engine, reader: StandInRead
         (SYNTHETIC_COUNTY, None, "另一合成市（测试用）", "prefecture", 1),
         (SYNTHETIC_COUNTY, "990101", "合成市（测试用）", "prefecture", 2),
     ]
-    with pytest.raises(
-        AmbiguousName, match=r"2 bodies are named 合成县（测试用） .*: give --parent"
-    ):
-        report_figures(engine, SYNTHETIC_COUNTY, 2021)
-    figures = report_figures(engine, SYNTHETIC_COUNTY, 2021, parent="另一合成市（测试用）")
-    assert (len(figures), figures[0].source) == (
+    with pytest.raises(AmbiguousName) as ambiguous:
+        report_figures(engine, SYNTHETIC_COUNTY, (2021, 2021))
+    assert str(ambiguous.value).startswith(  # then how to name one (tests/test_agency_lookup.py)
+        "2 bodies are called '合成县（测试用）': 另一合成市（测试用）/合成县（测试用）, "
+        "合成市（测试用）/合成县（测试用）; name one"
+    )
+    figures = report_figures(
+        engine, "另一合成市（测试用）/合成县（测试用）", (2021, 2021)
+    ).records()
+    assert (len(figures), figures[0]["source"]) == (
         27,
         "other-synthetic-county-2021.xlsx 表三!B3",
     )

@@ -14,7 +14,7 @@ from bench.queries import NATIONAL_ROLLUP
 from bench.warehouse import build_warehouse
 from etl.cli import main
 from etl.reports.named import run_report
-from etl.reports.result import plain_value
+from etl.values import plain_value
 
 #: The roll-up as it was written before rpt_national: over every figure of rpt_figures_long.
 _FROM_FIGURES_LONG = """SELECT year, measure_code, dim1_code, dim2_code, unit_code,

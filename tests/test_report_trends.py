@@ -7,7 +7,7 @@ from typing import Any
 from factories import Warehouse
 from sqlalchemy import Engine, text
 
-from etl.reports.result import plain_value
+from etl.values import plain_value
 
 
 def _rows(engine: Engine, sql: str) -> list[tuple[Any, ...]]:

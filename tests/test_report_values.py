@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from etl.reports.result import plain_rows, plain_value
+from etl.values import plain_rows, plain_value
+
+CST = timezone(timedelta(hours=8))
 
 
 def test_whole_numbers_are_ints_and_the_rest_keep_their_type() -> None:
@@ -18,7 +20,10 @@ def test_whole_numbers_are_ints_and_the_rest_keep_their_type() -> None:
     kinds = [type(plain_value(v)) for v in (Decimal("1.0000"), Decimal("0.5"), 4.0, True)]
     assert kinds == [int, float, int, bool]
     assert plain_value(date(2017, 12, 31)) == date(2017, 12, 31)
-    assert plain_value(datetime(2026, 11, 28, 9, 30)) == datetime(2026, 11, 28, 9, 30)
+    # Moments are UTC: SQLite returns them without a zone, PostgreSQL in the session's.
+    moments = [datetime(2026, 11, 28, 9, 30), datetime(2026, 11, 28, 17, 30, tzinfo=CST)]
+    assert [plain_value(m) for m in moments] == [datetime(2026, 11, 28, 9, 30, tzinfo=UTC)] * 2
+    assert {str(plain_value(m)) for m in moments} == {"2026-11-28 09:30:00+00:00"}
     assert plain_value(b"bytes") == "b'bytes'"  # anything else: its text
 
 

@@ -9,7 +9,7 @@ import pytest
 from factories import ANLU_TOWNSHIPS, Warehouse, insert_anlu_2017
 from sqlalchemy import Engine, text
 
-from etl.reports.result import plain_value
+from etl.values import plain_value
 
 
 @pytest.fixture

@@ -188,5 +188,5 @@ def test_ogi_generate_writes_the_set_and_says_so(tmp_path: Path) -> None:
     bad = CliRunner().invoke(main, ["generate", "--years", "2018-2016", "-o", str(out)])
     assert (bad.exit_code, bad.output) == (
         1,
-        "Error: expected a year or a range such as 2016-2018, found '2018-2016'\n",
+        "Error: years '2018-2016': the range ends before it starts\n",
     )

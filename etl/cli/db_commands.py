@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
-from rich.table import Table
 
 from etl.cli import AppContext, main, pass_app
+from etl.cli.output import output_options, output_rows
 from etl.config import describe_url
-from etl.db import check_schema, current_revision, downgrade, head_revision, list_tables, upgrade
+from etl.db import check_schema, current_revision, downgrade, head_revision, upgrade
+from etl.listings import tables_table
 
 
 @main.group()
@@ -81,15 +84,13 @@ def db_check(app: AppContext) -> None:
 
 
 @db.command("tables")
+@output_options()
 @pass_app
-def db_tables(app: AppContext) -> None:
+def db_tables(app: AppContext, fmt: str, output: Path | None) -> None:
     """List the warehouse's tables and views with their row counts.
 
     \b
     Example:
-      ogi db tables
+      ogi db tables --format csv
     """
-    table = Table("name", "kind", "rows", title=describe_url(app.warehouse().url))
-    for name, kind, rows in list_tables(app.engine):
-        table.add_row(name, kind, f"{rows:,}")
-    app.out.print(table)
+    output_rows(app, tables_table(app.warehouse()), fmt, output)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +19,8 @@ from rich.progress import (
 )
 
 from etl.cli import AppContext, main, pass_app
-from etl.errors import GenerateError
+from etl.cli.options import year_option
+from etl.reports.named import YearRange
 from etl.synthetic import GenerateProgress, generate
 
 #: Off a terminal (a log, a pipe), progress is a line on stderr once the set has taken this many
@@ -30,17 +30,9 @@ QUIET_SECONDS = 1.0
 REPORT_EVERY_SECONDS = 5.0
 
 
-def _years(text: str) -> list[int]:
-    match = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?", text)
-    if match is None or int(match.group(2) or match.group(1)) < int(match.group(1)):
-        raise GenerateError(f"expected a year or a range such as 2016-2018, found {text!r}")
-    first = int(match.group(1))
-    return list(range(first, int(match.group(2) or first) + 1))
-
-
 @main.command("generate")
 @click.option("--bodies", type=int, default=100, show_default=True, help="Reporting bodies.")
-@click.option("--years", default="2016-2018", show_default=True, help="A year or a range.")
+@year_option(default="2016-2018")
 @click.option("--seed", type=int, default=2017, show_default=True, help="Same seed, same files.")
 @click.option(
     "--defect-rate",
@@ -70,7 +62,7 @@ def _years(text: str) -> list[int]:
 def generate_command(
     app: AppContext,
     bodies: int,
-    years: str,
+    years: YearRange,
     seed: int,
     defect_rate: float,
     file_format: str,
@@ -84,13 +76,13 @@ def generate_command(
 
     \b
     Example:
-      ogi generate --bodies 300 --years 2016-2018 --defect-rate 0.05 -o bench/out/inbox
+      ogi generate --bodies 300 --year 2016-2018 --defect-rate 0.05 -o bench/out/inbox
     """
     with _progress(app.err, f"synthetic {file_format} files to {output}") as progress:
         written = generate(
             output,
             bodies=bodies,
-            years=_years(years),
+            years=list(range(years[0], years[1] + 1)),
             seed=seed,
             defect_rate=defect_rate,
             file_format="csv" if file_format == "csv" else "xlsx",

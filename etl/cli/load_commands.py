@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 
-from etl.checks import format_value
 from etl.cli import AppContext, main, pass_app
-from etl.cli.options import table_or_json
+from etl.cli.options import agency_option, year_option
+from etl.cli.output import output_options, output_rows
 from etl.errors import ExitCode
+from etl.listings import findings_table
 from etl.load.validate import validate_paths
-from etl.records import Finding
+from etl.reports.figures import report_figures
+from etl.reports.named import YearRange
 from etl.runs.commands import LOAD, load_paths
 from etl.runs.events import RunEvent
-from etl.show import report_figures
 
 #: The events that end a file's turn in a run.
 FILE_DONE = ("file_loaded", "file_unchanged", "file_rejected", "file_failed")
@@ -34,7 +31,7 @@ _ENCODING = click.option(
 
 @main.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@table_or_json
+@output_options()
 @_ENCODING
 @click.option(
     "--offline",
@@ -45,13 +42,14 @@ _ENCODING = click.option(
 def validate(
     app: AppContext,
     paths: tuple[Path, ...],
-    output_format: str,
+    fmt: str,
+    output: Path | None,
     encoding: str | None,
     offline: bool,
 ) -> None:
     """Check FILEs (or the spreadsheets under directories) and print every finding.
 
-    Writes nothing. Exit status 0 when no file has an error, 2 when some do.
+    Writes nothing to the warehouse. Exit status 0 when no file has an error, 2 when some do.
 
     \b
     Example:
@@ -62,29 +60,8 @@ def validate(
         engine=None if offline else app.warehouse(alternative="pass --offline"),
         encoding=encoding,
     )
-    findings = [(path, f) for path, found in results for f in found]
-    if output_format == "json":
-        click.echo(json.dumps([_finding_json(p, f) for p, f in findings], ensure_ascii=False))
-    else:
-        table = Table("file", "sheet", "cell", "rule", "severity", "found", "expected", "message")
-        for path, f in findings:
-            table.add_row(
-                path.name,
-                f.location.sheet or "",
-                f.location.cell or "",
-                f.rule_code,
-                f.severity,
-                f.found or "",
-                f.expected or "",
-                f.message,
-            )
-        if findings:
-            app.out.print(table)
-        errors = sum(1 for _, f in findings if f.severity == "error")
-        app.out.print(
-            f"{len(results)} file(s): {errors} error(s), {len(findings) - errors} warning(s)"
-        )
-    if any(f.severity == "error" for _, f in findings):
+    output_rows(app, findings_table(results), fmt, output)
+    if any(f.severity == "error" for _, found in results for f in found):
         raise SystemExit(ExitCode.REJECTED)
 
 
@@ -158,67 +135,31 @@ def load(
 
 
 @main.command("show")
-@click.option("--agency", required=True, help="The reporting body, e.g. 安陆市.")
-@click.option("--year", type=int, required=True, help="The report year.")
-@click.option("--parent", help="The body's parent, where two bodies share a name.")
-@table_or_json
+@agency_option(required=True)
+@year_option(required=True)
+@click.option(
+    "--parent",
+    hidden=True,
+    deprecated="give --agency PARENT/NAME",
+    help="The body's parent (deprecated: --agency PARENT/NAME says the same).",
+)
+@output_options()
 @pass_app
-def show(app: AppContext, agency: str, year: int, parent: str | None, output_format: str) -> None:
-    """Print every figure held for a body's current report, with its source file and cell.
+def show(
+    app: AppContext,
+    agency: str,
+    years: YearRange,
+    parent: str | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Print every figure held for a body's current report, with its source file and cell
+    (the rows of the view rpt_figures_long).
 
     \b
     Example:
       ogi show --agency 安陆市 --year 2017
+      ogi show --agency 孝感市/安陆市 --year 2016-2018 --format csv
     """
-    figures = report_figures(app.warehouse(), agency, year, parent=parent)
-    if output_format == "json":
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "measure_code": f.measure_code,
-                        "label_zh": f.label_zh,
-                        "dims": dict(f.dims),
-                        "value": _json_number(f.value),
-                        "qualifier": f.qualifier,
-                        "unit": f.unit_code,
-                        "source": f.source,
-                    }
-                    for f in figures
-                ],
-                ensure_ascii=False,
-            )
-        )
-        return
-    table = Table(
-        "measure", "label", "dimensions", "value", "qualifier", "unit", "source", title=agency
-    )
-    for f in figures:
-        table.add_row(
-            f.measure_code,
-            f.label_zh,
-            ", ".join(f"{k}={v}" for k, v in f.dims),
-            format_value(f.value),
-            f.qualifier,
-            f.unit_code or "",
-            f.source,
-        )
-    app.out.print(table)
-
-
-def _finding_json(path: Path, finding: Finding) -> dict[str, Any]:
-    return {
-        "path": str(path),
-        "file": finding.location.file,
-        "sheet": finding.location.sheet,
-        "cell": finding.location.cell,
-        "rule": finding.rule_code,
-        "severity": finding.severity,
-        "found": finding.found,
-        "expected": finding.expected,
-        "message": finding.message,
-    }
-
-
-def _json_number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
+    body = f"{parent}/{agency}" if parent else agency
+    output_rows(app, report_figures(app.warehouse(), body, years), fmt, output)

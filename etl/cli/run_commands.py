@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import sys
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import click
-from rich.table import Table
 
 import etl.runs.commands as scheduled
 from etl.cli import AppContext, main, pass_app
-from etl.cli.options import table_or_json
+from etl.cli.options import year_option
+from etl.cli.output import output_options, output_rows
 from etl.errors import LockHeld, RunFailed, WarehouseError
-from etl.reports.named import parse_years
+from etl.listings import run_book, runs_table
+from etl.reports.named import YearRange
 from etl.runs.events import EventSink, RunEvent
-from etl.runs.history import RunRecord, list_runs, run_details
+from etl.runs.history import list_runs, run_details
 from etl.runs.retry import RetryPolicy
 
 
@@ -34,8 +31,8 @@ from etl.runs.retry import RetryPolicy
     is_flag=True,
     help="Then move each file to processed/ or rejected/ beside the inbox.",
 )
-@click.option("--reprocess", is_flag=True, help="Reload the stored files of --years instead.")
-@click.option("--years", metavar="YEARS", help="With --reprocess: 2017 or 2016-2018.")
+@click.option("--reprocess", is_flag=True, help="Reload the stored files of --year instead.")
+@year_option()
 @click.option("--wait", is_flag=True, help="Queue behind a run holding the lock (else exit 3).")
 @click.option(
     "--lock-timeout", type=float, metavar="SECONDS", help="With --wait: give up after this long."
@@ -77,7 +74,7 @@ def run(
     inbox: Path | None,
     archive: bool,
     reprocess: bool,
-    years: str | None,
+    years: YearRange | None,
     wait: bool,
     lock_timeout: float | None,
     settle: float,
@@ -102,12 +99,12 @@ def run(
     \b
     Example:
       ogi run --inbox /srv/ogi/inbox --archive --log-format json
-      ogi run --reprocess --years 2016-2018
+      ogi run --reprocess --year 2016-2018
     """
     if (inbox is None) == (not reprocess):
-        raise click.UsageError("give either --inbox DIR or --reprocess --years YEARS")
+        raise click.UsageError("give either --inbox DIR or --reprocess --year YEARS")
     if reprocess and years is None:
-        raise click.UsageError("--reprocess needs --years, e.g. --years 2016-2018")
+        raise click.UsageError("--reprocess needs --year, e.g. --year 2016-2018")
     sink: EventSink = _json_sink if log_format == "json" else _human_sink(app)
     options = replace(
         scheduled.REPROCESS if reprocess else scheduled.INBOX,
@@ -129,9 +126,8 @@ def run(
                 on_event=sink,
             )
         else:
-            summary = scheduled.reprocess(
-                app.warehouse(), parse_years(years or ""), options=options, on_event=sink
-            )
+            assert years is not None  # --reprocess without --year was refused above
+            summary = scheduled.reprocess(app.warehouse(), years, options=options, on_event=sink)
     except WarehouseError as exc:
         if log_format != "json":
             raise
@@ -176,9 +172,9 @@ def _human_sink(app: AppContext) -> EventSink:
 
 @main.group("runs", invoke_without_command=True)
 @click.option("--last", type=click.IntRange(min=1), default=20, show_default=True)
-@table_or_json
+@output_options()
 @click.pass_context
-def runs(ctx: click.Context, last: int, output_format: str) -> None:
+def runs(ctx: click.Context, last: int, fmt: str, output: Path | None) -> None:
     """List the last ETL runs, newest first: status, counts, error.
 
     \b
@@ -190,73 +186,19 @@ def runs(ctx: click.Context, last: int, output_format: str) -> None:
         return
     app = ctx.find_object(AppContext)
     assert app is not None
-    records = list_runs(app.warehouse(), last=last)
-    if output_format == "json":
-        click.echo(json.dumps([_plain(r) for r in records], ensure_ascii=False))
-        return
-    table = Table("run", "trigger", "status", "started", "finished", "seen", "loaded",
-                  "unchanged", "rejected", "figures", "error")  # fmt: skip
-    for r in records:
-        table.add_row(*_run_cells(r), r.error or "")
-    app.out.print(table)
+    output_rows(app, runs_table(list_runs(app.warehouse(), last=last)), fmt, output)
 
 
 @runs.command("show")
 @click.argument("run_id", type=int)
-@table_or_json
+@output_options()
 @pass_app
-def runs_show(app: AppContext, run_id: int, output_format: str) -> None:
-    """Show one run: its row, the files it loaded, rejected or failed, and their findings.
+def runs_show(app: AppContext, run_id: int, fmt: str, output: Path | None) -> None:
+    """Show one run: its row, the files it loaded, rejected or failed (unchanged files are
+    counted, not listed), and their findings.
 
     \b
     Example:
       ogi runs show 12 --format json
     """
-    details = run_details(app.warehouse(), run_id)
-    if output_format == "json":
-        click.echo(json.dumps(_plain(details), ensure_ascii=False))
-        return
-    r = details.run
-    app.out.print(
-        f"run {r.run_id} ({r.trigger}) {r.status}; started {_when(r.started_at)}, finished "
-        f"{_when(r.finished_at) or '-'}; pid {r.pid} on {r.hostname}\n"
-        f"{r.files_seen} seen: {r.files_loaded} loaded, {r.files_unchanged} unchanged "
-        f"(not listed), {r.files_rejected} rejected; {r.figures_written} figures written",
-        markup=False,
-    )
-    if r.command:
-        app.out.print(f"command: {r.command}", markup=False)
-    if r.error:
-        app.out.print(f"error: {r.error}", markup=False)
-    files = Table("file", "outcome", "figures", "errors", "warnings", "message")
-    findings = Table("file", "severity", "rule", "sheet", "cell", "found", "expected", "message")
-    for f in details.files:
-        files.add_row(f.path, f.outcome, str(f.figures_written), str(f.error_count),
-                      str(f.warning_count), f.message or "")  # fmt: skip
-        for g in f.findings:
-            findings.add_row(Path(f.path).name, g.severity, g.rule_code, g.sheet or "",
-                             g.cell or "", g.found or "", g.expected or "", g.message)  # fmt: skip
-    if details.files:
-        app.out.print(files)
-    if findings.row_count:
-        app.out.print(findings)
-
-
-def _run_cells(r: RunRecord) -> list[str]:
-    counts = (r.files_seen, r.files_loaded, r.files_unchanged, r.files_rejected, r.figures_written)
-    return [str(r.run_id), r.trigger, r.status, _when(r.started_at), _when(r.finished_at),
-            *map(str, counts)]  # fmt: skip
-
-
-def _when(moment: datetime | None) -> str:
-    return "" if moment is None else moment.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _plain(record: Any) -> Any:
-    return json.loads(json.dumps(dataclasses.asdict(record), default=_iso))
-
-
-def _iso(value: object) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    raise TypeError(f"not JSON: {value!r}")
+    output_rows(app, run_book(run_details(app.warehouse(), run_id)), fmt, output)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from etl.cli import AppContext, main, pass_app
-from etl.cli.report_commands import emit
+from etl.cli.output import output_options, output_rows
 from etl.config import resolve_database_url
 from etl.reports import parse_params, run_sql
 from etl.reports.sql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
@@ -22,13 +22,6 @@ from etl.reports.sql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
     metavar="NAME=VALUE",
     help="Bind :NAME to VALUE (numbers bind as numbers); repeatable.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json", "md"]),
-    default="table",
-    show_default=True,
-)
 @click.option("--max-rows", type=int, default=DEFAULT_MAX_ROWS, show_default=True)
 @click.option(
     "--timeout",
@@ -38,7 +31,7 @@ from etl.reports.sql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT_S
     show_default=True,
     help="Stop the statement after this many seconds.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@output_options()
 @pass_app
 def sql(
     app: AppContext,
@@ -60,4 +53,4 @@ def sql(
     table = run_sql(
         url, statement, parse_params(list(params)), max_rows=max_rows, timeout_s=timeout_s
     )
-    emit(app, table, fmt, output)
+    output_rows(app, table, fmt, output)

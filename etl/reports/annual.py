@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Row, text
 
 from etl.db import read
-from etl.errors import NotFound
 from etl.reports.agencies import find_agency
 from etl.reports.annual_tables import AnnualTable, standard_tables
 from etl.reports.layouts import LAYOUTS, Line, Part
-from etl.reports.result import Value, plain_value
+from etl.reports.named import no_report
+from etl.values import Value, plain_value
 
 
 @dataclass(slots=True)
@@ -141,9 +141,7 @@ def build_annual(engine: Engine, agency: str, year: int) -> AnnualReport:
             )
         }
         if year not in reports:
-            raise NotFound(
-                f"{body.path} has no report for {year} in the warehouse: load it with 'ogi load'"
-            )
+            raise no_report(connection, body, (year, year))
         report_id = connection.execute(
             text("SELECT report_id FROM rpt_reports WHERE agency_id = :id AND year = :year"),
             {"id": body.agency_id, "year": year},

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from etl.layouts import HeaderSpan, get_layout
-from etl.reports.result import Value, plain_value
+from etl.values import Value, plain_value
 
 #: The sheets of the standard layouts that are official tables, in report order.
 STANDARD_TABLE_SHEETS = {"表二": "table2", "表三": "table3", "表四": "table4"}

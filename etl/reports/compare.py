@@ -19,7 +19,8 @@ from etl.db import connect
 from etl.errors import InvalidFilter, UnknownReport
 from etl.reports.agencies import Body, find_agency, find_children
 from etl.reports.named import YearRange
-from etl.reports.result import ReportTable, Value, plain_value
+from etl.reports.result import ReportTable
+from etl.values import Value, plain_value
 
 _OPERATORS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,

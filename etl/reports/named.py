@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from sqlalchemy import Engine, bindparam, text
+from sqlalchemy import Connection, Engine, bindparam, text
 
 from etl.db import read
-from etl.errors import InvalidFilter, UnknownReport
-from etl.reports.agencies import find_agency
-from etl.reports.result import ReportTable, plain_rows
+from etl.errors import InvalidFilter, NotFound, UnknownReport
+from etl.reports.agencies import Body, find_agency
+from etl.reports.result import ReportTable
 from etl.reports.views import VIEW_COLUMNS, VIEW_ORDER, report_names
+from etl.values import plain_rows
 
 YearRange = tuple[int, int]
 
@@ -26,6 +27,24 @@ def parse_years(spec: str) -> YearRange:
     if last < first:
         raise InvalidFilter(f"years {spec!r}: the range ends before it starts")
     return first, last
+
+
+def years_text(years: YearRange) -> str:
+    """`2017`, or `2016-2018`: what `parse_years` reads."""
+    first, last = years
+    return str(first) if first == last else f"{first}-{last}"
+
+
+def no_report(connection: Connection, body: Body, years: YearRange) -> NotFound:
+    """The error for a body without a current report in `years`, naming the years it has."""
+    held = connection.execute(
+        text("SELECT year FROM rpt_reports WHERE agency_id = :id ORDER BY year"),
+        {"id": body.agency_id},
+    ).scalars()
+    return NotFound(
+        f"{body.path} has no report for {years_text(years)} in the warehouse (years: "
+        f"{', '.join(str(y) for y in held) or 'none'}): load it with 'ogi load'"
+    )
 
 
 def view_for(name: str) -> str:

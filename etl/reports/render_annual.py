@@ -24,8 +24,8 @@ from etl.reports.render_tables import (
     tables_rich,
     write_tables_xlsx,
 )
-from etl.reports.result import Value, format_number
 from etl.reports.safe import set_xlsx_cell
+from etl.values import Value, format_value
 
 ANNUAL_FORMATS = ("table", "md", "html", "xlsx")
 
@@ -57,7 +57,7 @@ def headers(report: AnnualReport) -> list[str]:
 
 def shown_value(line: AnnualLine) -> str:
     """The value as the reports write it: `8000余` a lower bound, `约8000` an estimate."""
-    text = format_number(line.value)
+    text = format_value(line.value)
     if line.qualifier == "lower_bound":
         return f"{text}余"
     if line.qualifier == "estimate":
@@ -93,8 +93,8 @@ def check_lines(report: AnnualReport) -> list[str]:
             " see 'ogi report checks')"
         )
     return [f"一致性检查：{summary}"] + [
-        f"[{c.severity}] {c.rule_code}: {c.message} (报告 {format_number(c.reported)}, "
-        f"计算 {format_number(c.computed)}, 差 {format_number(c.difference)})"
+        f"[{c.severity}] {c.rule_code}: {c.message} (报告 {format_value(c.reported)}, "
+        f"计算 {format_value(c.computed)}, 差 {format_value(c.difference)})"
         for c in checks.failed
     ]
 
@@ -104,7 +104,7 @@ def to_rich(report: AnnualReport) -> Group:
     table = Table(*headers(report), title=title(report))
     for line, cells in annual_rows(report):
         label = Text("　" * line.indent + line.label, style="bold" if line.is_heading else "")
-        table.add_row(label, *(Text(format_number(c)) for c in cells))
+        table.add_row(label, *(Text(format_value(c)) for c in cells))
     particulars = Text("；".join(f"{k}：{v}" for k, v in facts(report)))
     shown = [table] if report.parts else []
     return Group(
@@ -146,7 +146,7 @@ def to_html(report: AnnualReport) -> str:
                 f"{e(line.label)}</th></tr>"
             )
             continue
-        tds = "".join(f'<td class="n">{e(format_number(c))}</td>' for c in cells)
+        tds = "".join(f'<td class="n">{e(format_value(c))}</td>' for c in cells)
         body.append(f"<tr><td{pad}>{e(line.label)}</td>{tds}</tr>")
     particulars = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in facts(report))
     checks = "".join(f"<li>{e(c)}</li>" for c in check_lines(report))

@@ -16,15 +16,15 @@ from rich.text import Text
 
 from etl.reports.annual_tables import AnnualTable, TableCell
 from etl.reports.render import md_cell
-from etl.reports.result import format_number
 from etl.reports.safe import set_xlsx_cell
+from etl.values import format_value
 
 
 def cell_text(cell: TableCell | None) -> str:
     """A figure as the reports write it, with its unit where the column has none."""
     if cell is None:
         return ""
-    text = format_number(cell.value)
+    text = format_value(cell.value)
     if cell.qualifier == "lower_bound":
         text += "余"
     elif cell.qualifier == "estimate":

@@ -8,7 +8,11 @@ cell, never a formula. Numbers are numbers and are left alone.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
+
+from etl.values import format_value
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -19,9 +23,15 @@ def inert_text(text: str) -> str:
 
 
 def set_xlsx_cell(cell: Any, value: Any) -> None:
-    """Write `value` into an openpyxl cell; text is always a string cell, never a formula."""
+    """Write `value` into an openpyxl cell; text is always a string cell, never a formula.
+
+    What XLSX has no type for is written as its text: named codes (a figure's dimensions) and
+    moments with a time zone (`etl_runs.started_at`: Excel's dates have none).
+    """
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # loaded by the cell's workbook
 
+    if isinstance(value, Mapping) or (isinstance(value, datetime) and value.tzinfo is not None):
+        value = format_value(value)
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XLSX cannot hold
     cell.value = value

@@ -37,7 +37,8 @@ from etl.errors import (
     QueryTimeout,
     SchemaNotAtHead,
 )
-from etl.reports.result import ReportTable, plain_rows
+from etl.reports.result import ReportTable
+from etl.values import plain_rows
 
 DEFAULT_MAX_ROWS = 1000
 DEFAULT_TIMEOUT_S = 30.0

@@ -1,0 +1,74 @@
+"""Values as the database returns them, made plain, and as a person reads them: one place.
+
+Every command, report and finding formats a value through `format_value`, so that 8052 is
+`8052` and 88.6 is `88.6` in a terminal table, a CSV file, a Markdown page and a message alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+#: A cell of a listing: what the database returned, made plain (see `plain_value`); a mapping
+#: is a set of named codes (a figure's dimensions), an object in JSON.
+Value = int | float | str | bool | date | datetime | Mapping[str, str] | None
+
+
+def plain_value(value: Any) -> Value:
+    """A database value as a plain Python value, equal on SQLite and PostgreSQL.
+
+    PostgreSQL returns `Decimal('8052.0000')` where SQLite returns `8052` and `88.6` where it
+    returns `Decimal('88.6')`: whole numbers become int, other decimals float. Every moment the
+    warehouse stores is UTC: SQLite returns it without a time zone, PostgreSQL in the session's;
+    both become UTC.
+    """
+    kind = type(value)
+    if kind is str or kind is int or value is None:  # most cells: asked first, by exact type
+        plain: Value = value
+        return plain
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if isinstance(value, int | str | bool | date | datetime):
+        return value
+    return str(value)
+
+
+def plain_rows(rows: Iterable[Sequence[Any]]) -> list[tuple[Value, ...]]:
+    """Rows of database values made plain."""
+    return [tuple(map(plain_value, row)) for row in rows]
+
+
+def format_value(value: object) -> str:
+    """A value as a person writes it: 8052, 88.6, -3 (no exponent, no trailing zeros).
+
+    A decimal is exact, so it is written in full; a float to at most four places. Blank
+    (None) is an empty string, a flag `true`/`false`, a moment `2017-03-31 08:00:00+00:00`,
+    named codes `channel_code=website, ...`.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return str(int(value))
+        return format(value.normalize(), "f")
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}={v}" for k, v in value.items())
+    return str(value)
