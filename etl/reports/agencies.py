@@ -1,12 +1,36 @@
-"""Finding reporting bodies by name: `安陆市`, or `孝感市/安陆市` where a name is not unique."""
+"""Naming a reporting body: the one lookup every command that takes a body goes through.
+
+A body is named by its name (`安陆市`), by its name under its parents where a name is not
+unique (`孝感市/安陆市`, as many levels up as it takes: `湖北省/孝感市/城关镇`), or by its
+6-digit administrative-division code (`420982`). Names match exactly, else compared as NFKC
+without spaces (`示例县(合成数据)` finds `示例县（合成数据）`). Two errors, and each says
+what to type next: `NotFound` suggests up to five similar names, `AmbiguousName` lists the
+candidates as `parent/name`, ready to copy.
+
+The loader identifies the body a report header names by rules of its own, creating bodies as
+it goes (bodies as master data, #16); this is the lookup of everything that reads.
+"""
 
 from __future__ import annotations
 
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, text
+from sqlalchemy import ColumnElement, Connection, select
+from sqlalchemy.orm import aliased
 
 from etl.errors import AmbiguousName, NotFound
+from models.agencies import Agency
+
+#: How many similar names a `NotFound` suggests, and how like the name asked for they must be
+#: (difflib's ratio, as `get_close_matches`'s default).
+SUGGESTIONS = 5
+SIMILAR = 0.6
+
+_DIVISION_CODE = re.compile(r"\d{6}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,42 +43,166 @@ class Body:
 
     @property
     def path(self) -> str:
-        """`parent/name`, the unambiguous way to name the body."""
+        """`parent/name`, the way to name the body where its name is not unique."""
         return f"{self.parent_name}/{self.name}" if self.parent_name else self.name
 
 
-_SELECT = """SELECT a.agency_id, a.name, p.name FROM agencies a
-LEFT JOIN agencies p ON p.agency_id = a.parent_agency_id"""
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A body that may be the one asked for, with the names of its ancestors read so far
+    (nearest first) and the id of the next one up, if any."""
+
+    agency_id: int
+    name: str
+    ancestors: tuple[str, ...]
+    next_ancestor_id: int | None
+
+    @property
+    def body(self) -> Body:
+        return Body(self.agency_id, self.name, self.ancestors[0] if self.ancestors else None)
+
+    def path(self, depth: int) -> str:
+        """The name after up to `depth - 1` of its ancestors: `孝感市/安陆市` at depth 2."""
+        return "/".join([*reversed(self.ancestors[: depth - 1]), self.name])
+
+
+def name_key(name: str) -> str:
+    """The form names compare in when they do not match as typed: NFKC, no whitespace."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
 
 
 def find_agency(connection: Connection, name: str) -> Body:
-    """The one body called `name` (or `parent/name`); an error names the candidates."""
-    parent, _, own = name.rpartition("/")
-    sql = f"{_SELECT} WHERE a.name = :name" + (" AND p.name = :parent" if parent else "")
-    found = [
-        Body(int(i), n, p)
-        for i, n, p in connection.execute(text(sql), {"name": own.strip(), "parent": parent})
-    ]
-    if len(found) == 1:
-        return found[0]
-    if found:
-        paths = ", ".join(sorted(b.path for b in found))
-        raise AmbiguousName(f"{len(found)} bodies are called {name!r}: {paths}; name one")
-    like = connection.execute(
-        text(f"{_SELECT} WHERE a.name LIKE :pattern ORDER BY a.name LIMIT 5"),
-        {"pattern": f"%{own.strip()}%"},
-    ).all()
-    hint = (
-        f"; did you mean {', '.join(Body(int(i), n, p).path for i, n, p in like)}?" if like else ""
-    )
-    raise NotFound(f"no reporting body called {name!r} in the warehouse{hint}")
+    """The one body that `name` names (a name, `parent/name` at any depth, or a 6-digit
+    division code); else `NotFound` with similar names, or `AmbiguousName` with the
+    candidates as `parent/name`."""
+    parts = [part.strip() for part in name.split("/") if part.strip()]
+    if not parts:
+        raise NotFound("name a reporting body: its name, parent/name, or its division code")
+    *parents, own = parts
+    if not parents and _DIVISION_CODE.fullmatch(own):
+        candidates = _candidates(connection, Agency.division_code == own)
+        if not candidates:
+            raise NotFound(f"no reporting body has the division code {own} in the warehouse")
+    else:
+        candidates = _candidates(connection, Agency.name == own)
+        if not candidates:  # as typed, nothing: compare the names' keys
+            key = name_key(own)
+            candidates = [c for c in _candidates(connection) if name_key(c.name) == key]
+        candidates = _with_ancestors(connection, candidates, len(parents) + 1)
+        wanted = [name_key(p) for p in reversed(parents)]
+        named = [c for c in candidates if list(map(name_key, c.ancestors[: len(wanted)])) == wanted]
+        if not named:
+            raise NotFound(_not_found(connection, name, own, candidates))
+        candidates = named
+    if len(candidates) > 1:
+        raise AmbiguousName(
+            f"{len(candidates)} bodies are called {name!r}: "
+            f"{', '.join(_distinct_paths(connection, candidates))}; name one of them as shown"
+        )
+    return candidates[0].body
 
 
 def find_children(connection: Connection, name: str) -> list[Body]:
-    """The bodies whose parent is the body called `name`, by name."""
+    """The bodies whose parent is the body `name` names, by name."""
     parent = find_agency(connection, name)
+    children = _candidates(connection, Agency.parent_agency_id == parent.agency_id)
+    return sorted((c.body for c in children), key=lambda b: b.name)
+
+
+_PARENT = aliased(Agency)
+
+
+def _candidates(connection: Connection, *where: ColumnElement[bool]) -> list[_Candidate]:
+    """The bodies meeting `where` (every body without), each with its parent's name."""
     rows = connection.execute(
-        text(f"{_SELECT} WHERE a.parent_agency_id = :parent ORDER BY a.name"),
-        {"parent": parent.agency_id},
+        select(Agency.agency_id, Agency.name, _PARENT.name, _PARENT.parent_agency_id)
+        .outerjoin(_PARENT, _PARENT.agency_id == Agency.parent_agency_id)
+        .where(*where)
+        .order_by(Agency.agency_id)
     )
-    return [Body(int(i), n, p) for i, n, p in rows]
+    return [
+        _Candidate(int(agency_id), own, () if parent is None else (parent,), next_id)
+        for agency_id, own, parent, next_id in rows
+    ]
+
+
+def _with_ancestors(
+    connection: Connection, candidates: Sequence[_Candidate], depth: int
+) -> list[_Candidate]:
+    """The candidates with the names of `depth - 1` ancestors read where they have them."""
+    found = list(candidates)
+    while True:
+        short = {c.next_ancestor_id for c in found if len(c.ancestors) < depth - 1}
+        short.discard(None)
+        if not short:
+            return found
+        above = {
+            agency_id: (own, parent_id)
+            for agency_id, own, parent_id in connection.execute(
+                select(Agency.agency_id, Agency.name, Agency.parent_agency_id).where(
+                    Agency.agency_id.in_(short)
+                )
+            )
+        }
+        found = [
+            _Candidate(
+                c.agency_id,
+                c.name,
+                (*c.ancestors, above[c.next_ancestor_id][0]),
+                above[c.next_ancestor_id][1],
+            )
+            if c.next_ancestor_id in above and len(c.ancestors) < depth - 1
+            else c
+            for c in found
+        ]
+
+
+def _distinct_paths(connection: Connection, candidates: Sequence[_Candidate]) -> list[str]:
+    """The candidates as `parent/name`, or with as many more ancestors as tell them apart."""
+    depth = 2
+    while True:
+        candidates = _with_ancestors(connection, candidates, depth)
+        paths = [c.path(depth) for c in candidates]
+        deeper = any(
+            len(c.ancestors) >= depth or c.next_ancestor_id is not None for c in candidates
+        )
+        if len(set(paths)) == len(paths) or not deeper:
+            return sorted(paths)
+        depth += 1
+
+
+def _not_found(
+    connection: Connection, name: str, own: str, candidates: Sequence[_Candidate]
+) -> str:
+    """Why nothing is called `name`, with up to `SUGGESTIONS` bodies of similar names: those
+    called `own` under other parents, else those whose names' keys are closest (difflib),
+    then those whose names contain it (`甲县` for `合成甲县`)."""
+    similar = _distinct_paths(connection, candidates)
+    if not similar:
+        everyone = _candidates(connection)
+        keys = {name_key(c.name) for c in everyone}
+        wanted = name_key(own)
+        close = _closest(wanted, keys)
+        close += sorted((k for k in keys if wanted in k and k not in close), key=len)
+        rank = {key: i for i, key in enumerate(close)}
+        matches = sorted(
+            (c for c in everyone if name_key(c.name) in rank),
+            key=lambda c: (rank[name_key(c.name)], c.body.path),
+        )
+        similar = [c.body.path for c in matches]
+    hint = f"; did you mean {', '.join(similar[:SUGGESTIONS])}?" if similar else ""
+    return f"no reporting body called {name!r} in the warehouse{hint}"
+
+
+def _closest(wanted: str, keys: Iterable[str]) -> list[str]:
+    """Up to `SUGGESTIONS` keys like `wanted` (difflib's ratio at least `SIMILAR`), the
+    likest first, equally like ones in code-point order (`get_close_matches` would put them
+    in reverse)."""
+    matcher = difflib.SequenceMatcher(b=wanted)
+    ratios: dict[str, float] = {}
+    for key in keys:
+        matcher.set_seq1(key)
+        if matcher.real_quick_ratio() >= SIMILAR and matcher.quick_ratio() >= SIMILAR:
+            ratios[key] = matcher.ratio()
+    ratios = {key: ratio for key, ratio in ratios.items() if ratio >= SIMILAR}
+    return sorted(ratios, key=lambda key: (-ratios[key], key))[:SUGGESTIONS]
