@@ -171,7 +171,7 @@ class ReportHeader:
     agency_name: str
     year: int
     regime_code: str
-    level_code: str = "county"
+    level_code: str | None = None  # None: the file does not say (`etl.bodies` infers it)
     parent_agency_name: str | None = None
     division_code: str | None = None
     published_on: date | None = None

@@ -34,6 +34,17 @@ READING_RULES: tuple[Rule, ...] = (
     Rule("header.regime_mismatch", "error", "the regime matches the year and the layout used"),
     Rule("header.level_invalid", "error", "the body's level is one of the known levels"),
     Rule("header.division_code_invalid", "error", "a division code has six digits"),
+    Rule(
+        "header.agency_invalid",
+        "error",
+        "a body's name (and its parent's) is not only punctuation, at most 100 characters, and "
+        "not the body's own parent",
+    ),
+    Rule(
+        "header.division_code_level",
+        "error",
+        "a division code agrees with the level given (XX0000 a province, XXXX00 a prefecture)",
+    ),
     Rule("header.date_invalid", "error", "the publication date is a date"),
     Rule(
         "header.inconsistent",
@@ -60,6 +71,25 @@ LOAD_RULES: tuple[Rule, ...] = (
         "load.constraint_violated",
         "error",
         "the figures satisfy the warehouse's constraints (known codes, one value per cell)",
+    ),
+)
+
+#: Problems with the body a report names, found against the body registry (`etl.bodies`).
+BODY_RULES: tuple[Rule, ...] = (
+    Rule(
+        "body.ambiguous",
+        "error",
+        "the body (or parent) a report names is one body: its name with 上级单位, or its code",
+    ),
+    Rule(
+        "body.moved",
+        "warning",
+        "a body's parent is the one on record (another one is recorded as a move, not applied)",
+    ),
+    Rule(
+        "body.level_unknown",
+        "warning",
+        "a body's level follows from its 层级, its division code, its name or its parent",
     ),
 )
 
@@ -105,4 +135,5 @@ def finding(
 
 register(*READING_RULES)
 register(*LOAD_RULES)
+register(*BODY_RULES)
 register(*(Rule(r.code, r.severity, r.description) for r in CONSISTENCY_RULES))

@@ -91,7 +91,12 @@ def test_a_few_rows_go_in_by_executemany(engine: Engine) -> None:
 def test_copy_sized_batches_insert_every_row(engine: Engine) -> None:
     now = utc_now()
     rows = [
-        {"name": f"合成镇{n:05d}", "level_code": "township", "created_at": now}
+        {
+            "name": f"合成镇{n:05d}",
+            "name_key": f"合成镇{n:05d}",
+            "level_code": "township",
+            "created_at": now,
+        }
         for n in range(COPY_THRESHOLD + 10)
     ]
     with engine.begin() as connection:

@@ -18,13 +18,14 @@ from facts import SYNTHETIC_CITY, SYNTHETIC_COUNTY, anlu_2017, std2021_report, w
 from sqlalchemy import Engine, insert, select, text
 
 from bench.warehouse import build_warehouse
-from etl.agencies import ensure_agency, ensure_townships
-from etl.checks import check_across_years, check_report, format_value
+from etl.bodies.resolve import ensure_body, ensure_townships
+from etl.checks import check_across_years, check_report
 from etl.db import downgrade, upgrade
 from etl.load.fact_rows import Catalogue, fact_rows, fact_table, stage_rows, staged_townships
 from etl.load.lineage import save_source_file, start_run
 from etl.load.versions import add_report_version
 from etl.records import ExtractedReport, Fact, Location, ParsedValue, Qualifier
+from etl.values import format_value
 from etl.warehouse_facts import previous_report, read_report
 from models.agencies import Report
 
@@ -70,11 +71,11 @@ def store(engine: Engine, report: ExtractedReport) -> int:
             content=b"synthetic test file",
             status="loaded",
         )
-        agency_id = ensure_agency(connection, report.header)
+        agency_id = ensure_body(connection, report.header)
         report_id = add_report_version(connection, agency_id, report.header, source_file_id, run_id)
         catalogue = Catalogue.load(connection)
         named = staged_townships(stage_rows(catalogue, report))
-        townships = ensure_townships(connection, agency_id, named)
+        townships = ensure_townships(connection, agency_id, named, report.header.year)
         rows = fact_rows(catalogue, report, report_id, townships)
         for table, table_rows in rows.items():
             connection.execute(insert(fact_table(table)), table_rows)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from etl import rules
+from etl.bodies.names import code_level, name_key, name_problem
 from etl.extract.rows import RowIndex, SheetData, is_blank, map_rows, text_of
 from etl.labels import LabelIndex, normalise_label
 from etl.layouts import HEADER_FIELDS, HeaderField
@@ -72,20 +73,25 @@ def parse_header(values: Mapping[str, Sourced], fallback: Location) -> HeaderRes
     level = checker.level()
     division = checker.division_code()
     published = checker.published_on()
-    parent = text_of(values.get("header.parent_agency", ("", fallback))[0]) or None
+    parent = checker.parent(agency)
+    checker.code_agrees(division, level)
     header = None
     if agency is not None and year is not None and regime is not None and not checker.findings:
         header = ReportHeader(
             agency_name=agency,
             year=year,
             regime_code=regime,
-            level_code=level or "county",
+            level_code=level,
             parent_agency_name=parent,
             division_code=division,
             published_on=published,
             location=values.get("header.agency_name", ("", fallback))[1],
         )
     return HeaderResult(header, regime, checker.findings)
+
+
+#: What a division code of each level looks like.
+_CODE_SHAPES = {"province": "XX0000", "prefecture": "XXXX00", "county": "not ending in 00"}
 
 
 @dataclass(slots=True)
@@ -110,12 +116,39 @@ class _Checker:
                 "header.agency_missing", _field("header.agency_name"), where, _blank(raw), want
             )
             return None
-        if not isinstance(raw, str) or not re.search(r"[^\W\d_]", name) or len(name) > 200:
+        problem = name_problem(name)
+        if not isinstance(raw, str) or not re.search(r"[^\W\d_]", name) or problem:
+            want = f"the name of the reporting body (not {problem or 'a number'})"
             self._bad(
-                "header.agency_missing", _field("header.agency_name"), where, f'"{name}"', want
+                "header.agency_invalid", _field("header.agency_name"), where, f'"{name}"', want
             )
             return None
         return name
+
+    def parent(self, agency: str | None) -> str | None:
+        raw, where = self._get("header.parent_agency")
+        name = " ".join(text_of(raw).split())
+        if not name:
+            return None
+        problem = name_problem(name)
+        if agency is not None and name_key(name) == name_key(agency):
+            problem = "the body itself"
+        if problem or not re.search(r"[^\W\d_]", name):
+            want = f"the name of the body's parent (not {problem or 'a number'})"
+            field_ = _field("header.parent_agency")
+            self._bad("header.agency_invalid", field_, where, f'"{name}"', want)
+            return None
+        return name
+
+    def code_agrees(self, code: str | None, level: str | None) -> None:
+        if code is None or level is None or level not in ("province", "prefecture", "county"):
+            return
+        implied = code_level(code)
+        if implied != level:
+            _raw, where = self._get("header.division_code")
+            want = f"a code of a {level} ({_CODE_SHAPES[level]}), as 层级 says"
+            field_ = _field("header.division_code")
+            self._bad("header.division_code_level", field_, where, f'"{code}"', want)
 
     def year(self) -> int | None:
         raw, where = self._get("header.year")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
-from etl.agencies import find_agency
+from etl.bodies.resolve import Identity, identify
 from etl.checks import check_across_years
 from etl.consistency import CONSISTENCY_RULES, is_cross_year
 from etl.db import connect
@@ -62,17 +62,23 @@ def file_findings(
     extraction: Extraction,
     checked: Sequence[Sequence[Finding]],
     connection: Connection | None,
+    identities: list[Identity] | None = None,
 ) -> list[Finding]:
-    """Reading findings, then per report its checks (`checked`) and, given the warehouse, its
-    comparison with last year's report."""
+    """Reading findings, then per report its checks (`checked`) and, given the warehouse, the
+    findings of finding its body (`etl.bodies.resolve.identify`: appended to `identities`
+    when given) and its comparison with last year's report."""
     findings = list(extraction.findings)
     for report, found in zip(extraction.reports, checked, strict=True):
         findings += found
-        if connection is not None and _compares_years(report.header.regime_code):
-            agency_id = find_agency(connection, report.header)
-            if agency_id is not None:
-                previous = previous_report(connection, agency_id, report.header.year)
-                findings += check_across_years(report, previous)
+        if connection is None:
+            continue
+        identity = identify(connection, report.header)
+        if identities is not None:
+            identities.append(identity)
+        findings += identity.findings
+        if identity.agency_id is not None and _compares_years(report.header.regime_code):
+            previous = previous_report(connection, identity.agency_id, report.header.year)
+            findings += check_across_years(report, previous)
     if not extraction.reports and not extraction.errors:
         findings.append(
             finding(

@@ -9,13 +9,14 @@ version stays as history. Runs of many files are `etl.runs`' (docs/office.md, "L
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DataError, IntegrityError
 
-from etl.agencies import AgencyIds, ensure_agency, ensure_townships
+from etl.bodies.resolve import Identity, apply_identity, ensure_townships, identify
 from etl.db import connect
 from etl.faults import fault_point
 from etl.load.fact_rows import Catalogue, insert_staged, stage_rows, staged_townships
@@ -42,15 +43,11 @@ def load_prepared(
     run_id: int,
     catalogue: Catalogue,
     reload: bool = False,
-    agencies: AgencyIds | None = None,
 ) -> FileResult:
     """Write a file read by `etl.load.prepare` in one transaction, after the checks that need the
-    warehouse; content the warehouse holds by now is recorded as unchanged (unless `reload`).
-    `agencies` is the run's cache of agency ids; it keeps only what this file's transaction
-    committed."""
+    warehouse; content the warehouse holds by now is recorded as unchanged (unless `reload`)."""
     findings: list[Finding] = []
     kept: SourceStatus = "rejected"
-    ids = AgencyIds() if agencies is None else agencies
     try:
         with connect(engine) as connection, connection.begin():
             known = find_source_file(connection, prepared.digest)
@@ -60,10 +57,13 @@ def load_prepared(
                         connection, run_id, prepared.path, prepared.digest, known
                     )
                 kept = known.status
-            findings = file_findings(prepared.extraction, prepared.report_findings, connection)
-            result = _write(connection, run_id, prepared, findings, catalogue, kept, known, ids)
-        ids.keep()  # committed
-        return result
+            identities: list[Identity] = []
+            findings = file_findings(
+                prepared.extraction, prepared.report_findings, connection, identities
+            )
+            return _write(
+                connection, run_id, prepared, findings, catalogue, kept, known, identities
+            )
     except (IntegrityError, DataError) as exc:
         # The database refused a figure the rules let through; nothing of it was written.
         refusal = finding(
@@ -74,8 +74,6 @@ def load_prepared(
         )
         with connect(engine) as connection, connection.begin():
             return _reject(connection, run_id, prepared, [*findings, refusal], kept)
-    finally:
-        ids.drop()  # what a rolled-back transaction learnt is forgotten
 
 
 def record_unchanged(
@@ -103,10 +101,11 @@ def _write(
     catalogue: Catalogue,
     rejected_status: SourceStatus = "rejected",
     known: SourceFileRow | Literal["look up"] | None = "look up",
-    agencies: AgencyIds | None = None,
+    identities: Sequence[Identity] = (),
 ) -> FileResult:
     """Write the file's reports, or reject it; `known` is its `source_files` row as
-    `find_source_file` found it in this transaction, `agencies` the run's agency ids."""
+    `find_source_file` found it in this transaction, `identities` what `identify` found of
+    each report's body (an earlier report of the file may change what a later one finds)."""
     extraction = prepared.extraction
     if any(f.severity == "error" for f in findings) or extraction.file_format is None:
         return _reject(connection, run_id, prepared, findings, rejected_status, known)
@@ -124,18 +123,26 @@ def _write(
     )
     report_ids = []
     written = 0
-    ids = AgencyIds() if agencies is None else agencies
     staged = prepared.staged or (None,) * len(extraction.reports)
-    for report, tables in zip(extraction.reports, staged, strict=True):
-        agency_id = ensure_agency(connection, report.header, ids)
-        new_agency = agency_id in ids.created
-        ids.created.discard(agency_id)  # its next report may have a version before it
+    changed = False  # whether a report before this one created or changed a body
+    for n, (report, tables) in enumerate(zip(extraction.reports, staged, strict=True)):
+        header = report.header
+        identity = identities[n] if n < len(identities) and not changed else None
+        if identity is None:
+            identity = identify(connection, header)
+        agency_id = apply_identity(connection, header, identity, run_id)
+        changed = changed or identity.action != "use"
         report_id = add_report_version(
-            connection, agency_id, report.header, source_file_id, run_id, new_agency=new_agency
+            connection,
+            agency_id,
+            header,
+            source_file_id,
+            run_id,
+            new_agency=identity.agency_id is None,
         )
         if tables is None:
             tables = stage_rows(catalogue, report)
-        townships = ensure_townships(connection, agency_id, staged_townships(tables), ids)
+        townships = ensure_townships(connection, agency_id, staged_townships(tables), header.year)
         for table in tables:
             rows = table.fill(report_id, townships)
             insert_staged(connection, table, rows)  # one executemany per fact table

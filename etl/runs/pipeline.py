@@ -66,7 +66,6 @@ def _write(run: Run, item: SourceItem, prepared: PreparedFile | Exception) -> Fi
                 run_id=run.run_id,
                 catalogue=run.catalogue,
                 reload=run.options.reload,
-                agencies=run.agencies,
             ),
         )
     except Exception as exc:

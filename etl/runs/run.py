@@ -21,7 +21,6 @@ from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Engine, func, select, update
 
-from etl.agencies import AgencyIds
 from etl.db import connect
 from etl.errors import ExitCode, LockHeld, LockLost, RunFailed, TransientErrorsExhausted
 from etl.load.fact_rows import Catalogue
@@ -199,9 +198,6 @@ class Run:
         self.checkpoints = checkpoints  # the WAL's (`etl.runs.checkpoints`)
         self.on_event = on_event
         self.results: list[FileResult] = []
-        # Read once for the run's files: the measures catalogue, and the bodies' ids as the
-        # files' transactions commit them (see `AgencyIds`).
-        self.agencies = AgencyIds()
         self.run_id = self.retried(
             "starting the run",
             lambda: start_run(engine, trigger=options.trigger, command=options.command),
@@ -222,7 +218,7 @@ class Run:
 
     @property
     def catalogue(self) -> Catalogue:
-        """The measures catalogue, read once per run."""
+        """The measures catalogue, read once for the run's files."""
         if self._catalogue is None:
             self._catalogue = self.retried("reading the catalogue", self._read_catalogue)
         return self._catalogue

@@ -1,0 +1,1 @@
+"""Bodies as master data: identity, names and aliases, levels, and the registry."""
