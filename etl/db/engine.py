@@ -74,14 +74,13 @@ def create_warehouse_engine(url: URL | str | None = None) -> Engine:
 
 
 #: The report views are large (`rpt_checks` alone is hundreds of plan nodes): PostgreSQL
-#: spends 50-90 ms planning a query of one of them and under 10 ms running it. So a statement
+#: spends longer planning a query of one of them than running it. So a statement
 #: is prepared on the server from its second execution (psycopg's `prepare_threshold`) and
 #: prepared statements reuse one generic plan (`plan_cache_mode`) instead of re-planning for
 #: each parameter value. Plans change no result. Prepared statements live as long as the
 #: connection, except that psycopg drops them all on a rollback: see `read`.
 #: JIT compilation is off: a report view's plan is large enough for its estimated cost to
-#: pass `jit_above_cost`, and compiling it took longer than running it (a national roll-up
-#: over `rpt_figures_long` at 10,000 bodies × 10 years: 4 s of JIT for 1.5 s of work).
+#: pass `jit_above_cost`, and compiling it took longer than running it.
 POSTGRESQL_CONNECT_ARGS: dict[str, Any] = {
     "prepare_threshold": 1,
     "options": "-c plan_cache_mode=force_generic_plan -c jit=off",

@@ -3,7 +3,7 @@ the code expects, and migrating, comparing and listing.
 
 Alembic is imported only to migrate or compare the schema (`ogi db upgrade`, `ogi db check`):
 it imports Mako, which loads Pygments' lexers when Pygments is installed (rich installs it),
-some 0.25 s of every command's start-up. Every other command only asks which revision the
+a large part of a command's start-up. Every other command only asks which revision the
 database is at (`require_head`), which needs neither: see `head_revision` and
 `current_revision`.
 """

@@ -37,7 +37,7 @@ def _copy(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     assert driver is not None
     with driver.cursor() as cursor:
         # COPY prepares nothing: psycopg's own compiled int dumper, not the engine's steadier
-        # one (`etl.db.engine._Int4Dumper`, pure Python: 3-4x the time per integer).
+        # one (`etl.db.engine._Int4Dumper`, which is pure Python and much slower per integer).
         cursor.adapters.register_dumper(int, psycopg.adapters.get_dumper(int, PyFormat.TEXT))
         with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
             for row in rows:

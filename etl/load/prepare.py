@@ -32,9 +32,9 @@ T = TypeVar("T")
 Reader = Callable[[Path, str | None, bytes], Extraction]
 
 
-#: How many files each worker is given to read ahead, whatever the writer is doing: on 2
-#: cores, 32 left the worker no wait longer than a few milliseconds, where 16 left it waiting
-#: 0.3 s over 1,000 files (and 64 left the writer nothing to read).
+#: How many files each worker is given to read ahead, whatever the writer is doing: enough that
+#: a worker never waits for work, few enough that the writer still finds files to read in its
+#: idle time (CHANGELOG.md has the measurements).
 READ_AHEAD_PER_WORKER = 32
 #: Files a worker is given at a time: fewer, larger messages between the processes.
 FILES_PER_TASK = 8

@@ -2,9 +2,8 @@
 
 A checkpoint copies the WAL back into the database file and syncs the disk. In SQLite's
 automatic checkpoint it happens inside a commit, every `etl.db.SQLITE_CHECKPOINT_PAGES` pages
-(a few hundred files), and the load stops while it runs: 60-180 ms each, two thirds of it
-waiting for the disk, about half of all the time a load spends in its commits (measured over
-1,000 files: 0.86 s of commits, 0.52 s of it in three checkpoints).
+(a few hundred files), and the load stops while it runs, mostly waiting for the disk: about
+half of all the time a load spent in its commits (CHANGELOG.md has the measurements).
 
 `BackgroundCheckpoints` runs a PASSIVE checkpoint (which never waits for, or blocks, the
 writer or readers) in a thread every `CHECKPOINT_EVERY_FILES` files written, on a connection
@@ -21,8 +20,8 @@ from types import TracebackType
 
 from sqlalchemy import Engine
 
-#: Files written between two background checkpoints: about 5,000 WAL pages (20 MB) of the
-#: synthetic workbooks, a third of the automatic checkpoint's interval.
+#: Files written between two background checkpoints: about a third of the automatic
+#: checkpoint's interval for the synthetic workbooks.
 CHECKPOINT_EVERY_FILES = 100
 
 
