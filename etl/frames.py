@@ -28,14 +28,13 @@ from decimal import Decimal
 from typing import Any, Literal
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, TextClause, bindparam, text
+from sqlalchemy import Engine
 from sqlalchemy.engine import URL
 
 from etl.db import create_warehouse_engine, read, require_head
 from etl.errors import InvalidFilter
-from etl.reports.agencies import find_agency
-from etl.reports.named import YearRange, parse_years, view_for
-from etl.reports.views import VIEW_COLUMNS, VIEW_ORDER
+from etl.reports.named import YearRange, parse_years, view_for, view_statement
+from etl.reports.views import VIEW_COLUMNS
 
 Kind = Literal["integer", "figure", "flag", "date", "timestamp", "text"]
 
@@ -112,7 +111,7 @@ def read_view(
                 f"{', '.join(offered) or 'no filter'}"
             )
     with _warehouse(engine, url) as warehouse, read(warehouse) as connection:
-        statement, params = _statement(connection, name, agencies, year_range, measure_codes)
+        statement, params = view_statement(connection, name, agencies, year_range, measure_codes)
         rows = connection.execute(statement, params).all()
     columns = VIEW_COLUMNS[name]
     cells: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
@@ -162,36 +161,6 @@ def _years(given: int | str | YearRange | None) -> YearRange | None:
     if last < first:
         raise InvalidFilter(f"years {given!r}: the range ends before it starts")
     return first, last
-
-
-def _statement(
-    connection: Connection,
-    view: str,
-    agencies: Sequence[str],
-    years: YearRange | None,
-    measures: Sequence[str],
-) -> tuple[TextClause, dict[str, object]]:
-    """The SELECT of `view` with its filters as bound parameters, ordered as `ogi report`."""
-    where: list[str] = []
-    params: dict[str, object] = {}
-    if agencies:
-        params["agency_ids"] = [find_agency(connection, a).agency_id for a in agencies]
-        where.append("agency_id IN :agency_ids")
-    if years is not None:
-        params["first"], params["last"] = years
-        where.append("year BETWEEN :first AND :last")
-    if measures:
-        params["measures"] = list(measures)
-        where.append("measure_code IN :measures")
-    # Only names from VIEW_COLUMNS and VIEW_ORDER are written into the SQL; values are bound.
-    sql = f"SELECT {', '.join(VIEW_COLUMNS[view])} FROM {view}"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY " + ", ".join(VIEW_ORDER[view])
-    statement = text(sql).bindparams(
-        *(bindparam(p, expanding=True) for p in ("agency_ids", "measures") if p in params)
-    )
-    return statement, params
 
 
 @contextmanager

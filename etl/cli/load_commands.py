@@ -9,7 +9,7 @@ import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from etl.cli import AppContext, main, pass_app
-from etl.cli.options import agency_option, year_option
+from etl.cli.options import agency_option, jobs_option, year_option
 from etl.cli.output import output_options, output_rows
 from etl.errors import ExitCode
 from etl.listings import findings_table
@@ -73,15 +73,7 @@ def validate(
     is_flag=True,
     help="Exit at once (status 3) when another run holds the ETL lock, instead of waiting.",
 )
-@click.option(
-    "--jobs",
-    metavar="N",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Read and check files in N processes (this one and N-1 workers); writing stays in "
-    "order, one file at a time.",
-)
+@jobs_option
 @pass_app
 def load(
     app: AppContext, paths: tuple[Path, ...], encoding: str | None, no_wait: bool, jobs: int

@@ -77,3 +77,15 @@ def agency_option(*, multiple: bool = False, required: bool = False) -> Callable
         help="A reporting body: its name (安陆市), parent/name where names repeat "
         "(孝感市/安陆市), or its 6-digit division code" + ("; repeatable." if multiple else "."),
     )
+
+
+#: `--jobs N` of the commands that load: N processes read and check files.
+jobs_option = click.option(
+    "--jobs",
+    metavar="N",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Read and check files in N processes (this one and N-1 workers); writing stays in "
+    "order, one file at a time.",
+)

@@ -10,7 +10,7 @@ import click
 
 import etl.runs.commands as scheduled
 from etl.cli import AppContext, main, pass_app
-from etl.cli.options import year_option
+from etl.cli.options import jobs_option, year_option
 from etl.cli.output import output_options, output_rows
 from etl.errors import LockHeld, RunFailed, WarehouseError
 from etl.listings import run_book, runs_table
@@ -60,14 +60,7 @@ from etl.runs.retry import RetryPolicy
     help="Lines for a person, or one JSON object per event for a log collector.",
 )
 @click.option("--encoding", metavar="ENC", help="Encoding of CSV files, e.g. gb18030.")
-@click.option(
-    "--jobs",
-    metavar="N",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Read and check files in N processes; writing stays in order, one file at a time.",
-)
+@jobs_option
 @pass_app
 def run(
     app: AppContext,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, Engine, bindparam, text
+from sqlalchemy import Connection, Engine, TextClause, bindparam, text
 
 from etl.db import read
 from etl.errors import InvalidFilter, NotFound, UnknownReport
@@ -66,30 +66,45 @@ def run_report(
     """The rows of report `name`, for the named bodies, years and measures (all if none given)."""
     view = view_for(name)
     columns = VIEW_COLUMNS[view]
-    where: list[str] = []
-    params: dict[str, object] = {}
     if (agencies or years) and "year" not in columns:
         raise InvalidFilter(f"report {name!r} is not by body and year: drop --agency and --year")
     if agencies and "agency_id" not in columns:
         raise InvalidFilter(f"report {name!r} is not by body: drop --agency")
+    if measures and "measure_code" not in columns:
+        raise InvalidFilter(f"report {name!r} has no measures to filter on")
     with read(engine) as connection:
-        if agencies:
-            params["agency_ids"] = [find_agency(connection, a).agency_id for a in agencies]
-            where.append("agency_id IN :agency_ids")
-        if years is not None:
-            params["first"], params["last"] = years
-            where.append("year BETWEEN :first AND :last")
-        if measures:
-            if "measure_code" not in columns:
-                raise InvalidFilter(f"report {name!r} has no measures to filter on")
-            params["measures"] = list(measures)
-            where.append("measure_code IN :measures")
-        sql = f"SELECT {', '.join(columns)} FROM {view}"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY " + ", ".join(VIEW_ORDER[view])
-        statement = text(sql).bindparams(
-            *(bindparam(p, expanding=True) for p in ("agency_ids", "measures") if p in params)
-        )
+        statement, params = view_statement(connection, view, agencies, years, measures)
         rows = connection.execute(statement, params).all()
     return ReportTable(title=view, columns=list(columns), rows=plain_rows(rows))
+
+
+def view_statement(
+    connection: Connection,
+    view: str,
+    agencies: Sequence[str] = (),
+    years: YearRange | None = None,
+    measures: Sequence[str] = (),
+) -> tuple[TextClause, dict[str, object]]:
+    """The SELECT of `view` (a name from `VIEW_COLUMNS`), filtered by bodies (as `find_agency`
+    names them), an inclusive range of years and measure codes, in the view's order. Only
+    names from `VIEW_COLUMNS` and `VIEW_ORDER` are written into the SQL; every value is a bound
+    parameter."""
+    where: list[str] = []
+    params: dict[str, object] = {}
+    if agencies:
+        params["agency_ids"] = [find_agency(connection, a).agency_id for a in agencies]
+        where.append("agency_id IN :agency_ids")
+    if years is not None:
+        params["first"], params["last"] = years
+        where.append("year BETWEEN :first AND :last")
+    if measures:
+        params["measures"] = list(measures)
+        where.append("measure_code IN :measures")
+    sql = f"SELECT {', '.join(VIEW_COLUMNS[view])} FROM {view}"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY " + ", ".join(VIEW_ORDER[view])
+    statement = text(sql).bindparams(
+        *(bindparam(p, expanding=True) for p in ("agency_ids", "measures") if p in params)
+    )
+    return statement, params
