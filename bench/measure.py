@@ -41,14 +41,18 @@ class Measured:
 
 
 def run_measured(command: list[str], *, env: dict[str, str] | None = None) -> Measured:
-    """Run `command` from the repository root; its own peak RSS comes from wait4's rusage
-    (worker processes it starts are not counted)."""
+    """Run `command` from the repository root; its own peak RSS is its `VmHWM`, sampled while
+    it runs (worker processes it starts are not counted).
+
+    Not wait4's `ru_maxrss`: on Linux it keeps the high-water mark of the forked copy of this
+    process across the child's exec, so every contender reported the bench's own size.
+    """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen(
             command, stdout=out, stderr=err, cwd=ROOT, env={**os.environ, **(env or {})}
         )
-        _pid, status, usage = os.wait4(process.pid, 0)
+        peak_kb, status = _watch(process.pid)
         wall = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
@@ -56,11 +60,34 @@ def run_measured(command: list[str], *, env: dict[str, str] | None = None) -> Me
         return Measured(
             tuple(command),
             wall,
-            usage.ru_maxrss / 1024,  # kilobytes on Linux
+            peak_kb / 1024,
             process.returncode,
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),
         )
+
+
+#: How often a running contender's high-water mark is read: it only grows, so what is missed
+#: is growth in the last interval before the process exits.
+SAMPLE_SECONDS = 0.005
+
+
+def _watch(pid: int) -> tuple[int, int]:
+    """Wait for `pid`, reading its `VmHWM` (kB) meanwhile; its peak and its wait status."""
+    peak = 0
+    status_file = Path(f"/proc/{pid}/status")
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return peak, status
+        try:
+            for line in status_file.read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+                    break
+        except (OSError, ValueError):  # exiting: its memory is gone already
+            pass
+        time.sleep(SAMPLE_SECONDS)
 
 
 def ogi(*args: str) -> list[str]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from bench.__main__ import _headline
+from bench.measure import run_measured
 from bench.report import render_markdown
 
 # The round rates (files per second) of the `--scale` run at 61c26e9: its per-round fractions
@@ -70,3 +72,16 @@ def test_ratios_that_meet_their_targets_are_shown_as_met() -> None:
     assert _row(table, "`ogi load --jobs 2`").endswith(
         "1.73× one process (rounds: 1.80, 1.77, 1.65, 1.43, 1.73) | ≥ 1.7× | yes |"
     )
+
+
+def test_a_contenders_peak_rss_is_its_own_not_the_benchs() -> None:
+    """wait4's ru_maxrss kept the forked copy of the bench (tens of MB) across exec; the
+    contender's own high-water mark is what `run_measured` reports (#22)."""
+    ballast = bytearray(120 * 1024 * 1024)  # the bench grows well past a small contender
+    small = run_measured([sys.executable, "-c", "pass"])
+    large = run_measured(
+        [sys.executable, "-c", "x = bytearray(80 * 1024 * 1024); import time; time.sleep(0.2)"]
+    )
+    del ballast
+    assert small.max_rss_mb < 60
+    assert 80 < large.max_rss_mb < 80 + 60
