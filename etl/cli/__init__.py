@@ -67,6 +67,7 @@ class AppContext:
 COMMAND_MODULES = {
     "compare": "report_commands",
     "db": "db_commands",
+    "export": "export_commands",
     "generate": "generate_commands",
     "load": "load_commands",
     "report": "report_commands",
