@@ -50,6 +50,7 @@ TEXTUAL_ZEROS = frozenset(
 )
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+_ZERO = re.compile(r"[+-]?0+(?:\.0+)?")
 _ESTIMATE_PREFIXES = ("大约", "约")
 _LOWER_BOUND_SUFFIXES = ("余", "多")
 
@@ -176,6 +177,39 @@ def _parse_text(raw: str, kind: ValueKind, unit: str | None, expected: str) -> P
     return _checked(number, kind, qualifier, found, found, expected)
 
 
+#: Count units that name the same thing: a case is 1件 or 1起, a person 1人 or 1人次.
+SAME_COUNT_UNITS = ({"件", "起"}, {"人", "人次"})
+
+
+def same_count_unit(stated: str, unit: str) -> bool:
+    """Whether a count typed in `stated` is a count in `unit`."""
+    return stated == unit or any({stated, unit} <= group for group in SAME_COUNT_UNITS)
+
+
+def stated_count_unit(raw: object) -> str | None:
+    """The count unit typed after a number (条 in "8052条"), if any: a reader compares it with
+    the unit of the cell's row."""
+    if not isinstance(raw, str):
+        return None
+    text = _squeeze(unicodedata.normalize("NFKC", raw))
+    for suffix in _LOWER_BOUND_SUFFIXES:
+        text = text.removesuffix(suffix)
+    for candidate in COUNT_UNITS:
+        if text.endswith(candidate) and len(text) > len(candidate):
+            return candidate
+    return None
+
+
+def is_zero_text(raw: object) -> bool:
+    """Whether a cell says zero: 0, 0.0, 无, 没有 ... (a zero amount needs no unit)."""
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        return raw == 0
+    if not isinstance(raw, str):
+        return False
+    text = _squeeze(unicodedata.normalize("NFKC", raw))
+    return text in TEXTUAL_ZEROS or bool(_ZERO.fullmatch(text))
+
+
 def _disguised_digit(ch: str) -> bool:
     """A character NFKC would turn into a digit that is not one (², ①, ⑴): never a figure."""
     if "0" <= ch <= "9" or "０" <= ch <= "９" or ch.isascii():
@@ -202,9 +236,11 @@ def _strip_unit(text: str, kind: ValueKind, unit: str | None, found: str, expect
         }[kind]
         if candidate not in allowed:
             raise ValueParseError("cell.not_a_number", found, expected)
-        if kind == "amount" and unit in MONEY_UNITS and candidate != unit:
+        number = text[: -len(candidate)]
+        other_money = kind == "amount" and unit in MONEY_UNITS and candidate != unit
+        if other_money and not _ZERO.fullmatch(number):  # 0元 is 0 万元: a zero needs no unit
             raise ValueParseError("cell.not_a_number", found, expected)
-        return text[: -len(candidate)]
+        return number
     return text
 
 

@@ -58,6 +58,11 @@ READING_RULES: tuple[Rule, ...] = (
     Rule("cell.negative", "error", "a count is not negative"),
     Rule("cell.not_whole", "error", "a count is a whole number"),
     Rule("cell.formula_uncached", "error", "a formula cell has a saved value"),
+    Rule(
+        "cell.unit_mismatch",
+        "warning",
+        "a count typed with a unit (8052条) has the unit of its row (件 where 件 is asked)",
+    ),
     Rule("cell.unexpected", "error", "a heading row of a fixed table carries no figures"),
     Rule("measure.unknown", "error", "a long-format row names a known measure and dimensions"),
 )

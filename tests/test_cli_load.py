@@ -64,7 +64,8 @@ def test_load_then_show(db_env: str, reader: StandInReader, runner: CliRunner) -
     result = runner.invoke(main, ["load", str(reader.directory)])
     assert result.exit_code == 0, result.output
     assert (
-        result.output == "run 1 succeeded: 1 loaded, 0 unchanged, 0 rejected; 58 figures written\n"
+        result.output
+        == "run 1 succeeded: 1 loaded, 0 unchanged, 0 rejected; 58 figures written, 0 warning(s)\n"
     )
 
     result = runner.invoke(main, ["load", str(path)])
@@ -133,7 +134,7 @@ def test_load_exits_2_when_a_file_is_rejected(
         f"rejected {path}: 1 error(s), the first: synthetic-county-2021.xlsx 表四!E4: "
         "维持 + 纠正 + 其他 + 尚未审结 = 总计, in every block of table 四 [block_code review]: "
         "3 (表四!E4) ≠ 1 (表四!A4) + 0 (表四!B4) + 0 (表四!C4) + 1 (表四!D4) = 2; difference 1",
-        "run 1 failed: 0 loaded, 0 unchanged, 1 rejected; 0 figures written",
+        "run 1 failed: 0 loaded, 0 unchanged, 1 rejected; 0 figures written, 0 warning(s)",
     ]
 
 

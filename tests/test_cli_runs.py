@@ -89,6 +89,7 @@ def test_run_logs_json_events_and_exits_2_when_a_file_is_rejected(
         "files_rejected": 1,
         "files_skipped": 0,
         "figures_written": FIGURES_PER_FILE,
+        "warnings": 0,
         "exit_code": 2,
     }
 
@@ -120,7 +121,7 @@ def test_run_in_human_format_and_runs_as_tables(
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         f"loaded     {tmp_path / 'inbox' / 'a.xlsx'}: 58 figures, 0 warning(s)",
-        "run 1 succeeded: 1 loaded, 0 unchanged, 0 rejected; 58 figures written",
+        "run 1 succeeded: 1 loaded, 0 unchanged, 0 rejected; 58 figures written, 0 warning(s)",
     ]
     listed = runner.invoke(main, ["runs", "--last", "1"])
     assert "│ 1      │ run     │ succeeded │" in listed.output
@@ -185,7 +186,7 @@ def test_load_waits_for_the_lock_unless_told_not_to(
     out, _ = waiting.communicate(timeout=60)
     assert (waiting.returncode, out) == (
         0,
-        "run 1 succeeded: 1 loaded, 0 unchanged, 0 rejected; 58 figures written\n",
+        "run 1 succeeded: 1 loaded, 0 unchanged, 0 rejected; 58 figures written, 0 warning(s)\n",
     )
 
 
@@ -215,7 +216,7 @@ def test_reprocess_from_the_command_line(db_env: str, runner: CliRunner, tmp_pat
 
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1] == (
-        "run 2 succeeded: 1 loaded, 0 unchanged, 0 rejected; 58 figures written"
+        "run 2 succeeded: 1 loaded, 0 unchanged, 0 rejected; 58 figures written, 0 warning(s)"
     )
     bad = runner.invoke(main, ["run", "--reprocess", "--years", "17"])
     assert bad.exit_code == 1

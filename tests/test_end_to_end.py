@@ -44,7 +44,7 @@ def loaded(runner: CliRunner) -> CliRunner:
     result = ogi(runner, "load", SAMPLE)
     assert result.exit_code == 0, result.output
     assert result.output.endswith(
-        "succeeded: 1 loaded, 0 unchanged, 0 rejected; 58 figures written\n"
+        "succeeded: 1 loaded, 0 unchanged, 0 rejected; 58 figures written, 0 warning(s)\n"
     )
     return runner
 
@@ -293,7 +293,7 @@ def test_the_two_files_that_fail_leave_the_warehouse_unchanged(
         " expected a complete xlsx workbook, found a damaged zip (File is not a zip file)",
         f"rejected {defective['mistyped']}: 2 error(s), the first: synthetic-mistyped.xlsx"
         ' 主动公开!C4: expected a whole number of 条, found "八千余"',
-        "run 2 failed: 0 loaded, 0 unchanged, 2 rejected; 0 figures written",
+        "run 2 failed: 0 loaded, 0 unchanged, 2 rejected; 0 figures written, 0 warning(s)",
     ]
     after = _row_counts(engine)
     unchanged = {t: n for t, n in before.items() if t not in LINEAGE_TABLES}
@@ -333,7 +333,8 @@ def test_an_inconsistent_file_loads_with_its_warning(
     result = ogi(loaded, "load", defective["inconsistent"])
     assert result.exit_code == 0, result.output
     assert (
-        result.output == "run 2 succeeded: 1 loaded, 0 unchanged, 0 rejected; 58 figures written\n"
+        result.output
+        == "run 2 succeeded: 1 loaded, 0 unchanged, 0 rejected; 58 figures written, 1 warning(s)\n"
     )
     with engine.connect() as connection:
         stored = connection.execute(
@@ -378,7 +379,8 @@ def test_the_same_file_twice_is_one_report(loaded: CliRunner, engine: Engine) ->
     result = ogi(loaded, "load", SAMPLE)
     assert result.exit_code == 0, result.output
     assert (
-        result.output == "run 2 succeeded: 0 loaded, 1 unchanged, 0 rejected; 0 figures written\n"
+        result.output
+        == "run 2 succeeded: 0 loaded, 1 unchanged, 0 rejected; 0 figures written, 0 warning(s)\n"
     )
     versions = _view(engine, "report_versions", "version", "is_current", "source_file")
     assert versions == [(1, True, "anlu-2017.xlsx")]

@@ -281,3 +281,38 @@ def test_declared_total_size_is_checked(tmp_path: Path, monkeypatch: pytest.Monk
     [(rule, message)] = _findings(read_file(path))
     assert rule == "file.too_large"
     assert message.startswith("x.xlsx: expected parts unpacking to at most 0.0 MB, found parts")
+
+
+@pytest.mark.parametrize("zero", ["0元", "0", "无", 0])
+def test_a_zero_amount_needs_no_unit_of_its_own(tmp_path: Path, zero: object) -> None:
+    """A zero is zero in any unit: 0元 in a 万元 cell is read as 0 万元, not refused (#18)."""
+    values = {**REQUIRED, "fiscal.special_funds_allocated_amount": zero}
+    extraction = read_file(filled_template(tmp_path / "anlu-2017.xlsx", values))
+    assert _findings(extraction) == []
+    [fact] = [
+        f
+        for f in extraction.reports[0].facts
+        if f.measure_code == "fiscal.special_funds_allocated_amount"
+    ]
+    assert (fact.value.value, fact.unit_code) == (0, "万元")
+
+
+def test_another_money_unit_on_a_figure_that_is_not_zero_is_refused(tmp_path: Path) -> None:
+    values = {**REQUIRED, "fiscal.special_funds_allocated_amount": "89693元"}
+    extraction = read_file(filled_template(tmp_path / "anlu-2017.xlsx", values))
+    assert [rule for rule, _ in _findings(extraction)] == ["cell.not_a_number"]
+
+
+def test_a_count_typed_in_another_count_unit_is_a_warning(tmp_path: Path) -> None:
+    """8052条 where 件 is asked: stored as 8052 件, with a warning to check the row (#18)."""
+    values = {**REQUIRED, "proactive.normative_documents": "12条"}
+    extraction = read_file(filled_template(tmp_path / "anlu-2017.xlsx", values))
+    assert _findings(extraction) == [
+        (
+            "cell.unit_mismatch",
+            'anlu-2017.xlsx 主动公开!C5: expected a count in 件 for 其中：主动公开规范性文件数, '
+            'found "12条" in 条: stored as 12 件; check that it is the figure of this row',
+        )
+    ]
+    assert extraction.findings[0].severity == "warning"
+    assert not extraction.errors

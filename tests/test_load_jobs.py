@@ -171,7 +171,7 @@ def test_ogi_load_jobs(db_env: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["load", "--jobs", "2", str(written.directory)])
     assert result.exit_code == 0, result.output
     assert result.output == (
-        "run 1 succeeded: 4 loaded, 0 unchanged, 0 rejected; 393 figures written\n"
+        "run 1 succeeded: 4 loaded, 0 unchanged, 0 rejected; 393 figures written, 0 warning(s)\n"
     )
     bad = CliRunner().invoke(main, ["load", "--jobs", "0", str(written.directory)])
     assert bad.exit_code == 2

@@ -120,7 +120,7 @@ def load(
     app.out.print(
         f"run {summary.run_id} {summary.status}: {summary.loaded} loaded, "
         f"{summary.unchanged} unchanged, {summary.rejected} rejected; "
-        f"{summary.figures_written} figures written"
+        f"{summary.figures_written} figures written, {summary.warnings} warning(s)"
     )
     if summary.exit_code:
         raise SystemExit(summary.exit_code)

@@ -147,7 +147,7 @@ _HUMAN = {
     "retry": "database error while {what} (attempt {attempt}): {error}; "
     "trying again in {delay_seconds:g} s",
     "run_finished": "run {run_id} {status}: {files_loaded} loaded, {files_unchanged} unchanged, "
-    "{files_rejected} rejected; {figures_written} figures written",
+    "{files_rejected} rejected; {figures_written} figures written, {warnings} warning(s)",
 }
 
 

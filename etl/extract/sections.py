@@ -25,7 +25,15 @@ from etl.extract.rows import (
 )
 from etl.labels import LabelIndex, label_keys, normalise_label
 from etl.layouts import Grid, GridColumn, GridRow, Heading, Item, RepeatingList, Section
-from etl.parse import ValueParseError, parse_value, parse_whole_float
+from etl.parse import (
+    COUNT_UNITS,
+    ValueParseError,
+    is_zero_text,
+    parse_value,
+    parse_whole_float,
+    same_count_unit,
+    stated_count_unit,
+)
 from etl.records import Fact, Finding, Location, ParsedValue, make_fact, make_location
 
 #: Names of a list's total row, read as the list's `total_code` item.
@@ -174,7 +182,11 @@ class SectionReader:
         self._seen[item.code] = (r, rows.label_col)  # (`_first`, written out for the common case)
         unit = item.unit
         if item.unit_choices and rows.unit_col is not None:
-            unit = self._unit(item, r, rows.unit_col, item.unit_choices)
+            value = self.data.cell(r, rows.value_col)
+            if is_zero_text(value) and is_blank(self.data.cell(r, rows.unit_col)):
+                unit = item.unit or item.unit_choices[0]  # a zero needs no unit
+            else:
+                unit = self._unit(item, r, rows.unit_col, item.unit_choices)
         self._value(item, r, rows.value_col, unit)
 
     def _grid_row(
@@ -212,9 +224,14 @@ class SectionReader:
             unit = item.unit
             c = columns[column.code]
             if unit_column is not None and unit_column.code in columns:
-                if is_blank(self.data.cell(r, c)):
+                value = self.data.cell(r, c)
+                if is_blank(value):
                     continue
-                unit = self._unit(item, r, columns[unit_column.code], unit_column.unit_choices)
+                unit_cell = columns[unit_column.code]
+                if is_zero_text(value) and is_blank(self.data.cell(r, unit_cell)):
+                    unit = item.unit or unit_column.unit_choices[0]  # a zero needs no unit
+                else:
+                    unit = self._unit(item, r, unit_cell, unit_column.unit_choices)
                 if unit is None:
                     continue
             self._value(item, r, c, unit)
@@ -332,8 +349,20 @@ class SectionReader:
             self._finding(error.rule_code, where, str(error), error.found, error.expected)
             self._flagged.add(item.code)
             return
-        if parsed is not None:
-            self._add(item, parsed, r, c, unit)
+        if parsed is None:
+            return
+        stated = stated_count_unit(raw)
+        if stated is not None and unit in COUNT_UNITS and not same_count_unit(stated, unit):
+            where = self.data.where(r, c)
+            self._finding(
+                "cell.unit_mismatch",
+                where,
+                f'expected a count in {unit} for {item.label}, found "{raw}" in {stated}: '
+                f"stored as {parsed.value} {unit}; check that it is the figure of this row",
+                str(raw),
+                f"a whole number of {unit}",
+            )
+        self._add(item, parsed, r, c, unit)
 
     def _add(self, item: Item, parsed: ParsedValue, r: int, c: int, unit: str | None) -> None:
         data = self.data

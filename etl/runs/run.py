@@ -101,6 +101,11 @@ class RunSummary:
         return sum(f.figures_written for f in self.files)
 
     @property
+    def warnings(self) -> int:
+        """Warnings about the files the run took (findings that did not stop a file)."""
+        return sum(f.warning_count for f in self.files)
+
+    @property
     def exit_code(self) -> ExitCode:
         """`ExitCode.OK` when every file loaded or was unchanged, else `ExitCode.REJECTED`."""
         return ExitCode.REJECTED if self.rejected else ExitCode.OK
@@ -298,6 +303,7 @@ class Run:
             files_rejected=summary.rejected,
             files_skipped=len(skipped),
             figures_written=summary.figures_written,
+            warnings=summary.warnings,
             exit_code=summary.exit_code,
         )
         return summary
