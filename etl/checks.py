@@ -9,6 +9,7 @@ rule gives one finding at its first figure's cell, naming every cell, value and 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import NamedTuple
@@ -22,6 +23,7 @@ from etl.consistency import (
     is_cross_year,
 )
 from etl.extract.memo import once
+from etl.layouts.standard import APPLICANT_COLUMNS
 from etl.records import ExtractedReport, Fact, Finding, Location
 from etl.rules import finding
 from etl.values import format_value
@@ -247,6 +249,22 @@ def _check_sum(
     left_sum, right_sum = _total(left), _total(right)
     if left_sum == right_sum:
         return None
+    short = right if right_sum < left_sum else left  # the side that falls short
+    blank = _blank_terms(rule.right if short is right else rule.left, short)
+    if blank and rule.severity == "error":
+        # Blank parts are unknown, not zero: they may hold the difference, so the rule's
+        # failure is a warning here, not an error that rejects the file (#18).
+        incomplete = finding(
+            rule.code,
+            _anchor(left + right),
+            f"{rule.description}{_group_label(rule, group)}: {', '.join(blank)} "
+            f"{'is' if len(blank) == 1 else 'are'} blank; if "
+            f"{'it is' if len(blank) == 1 else 'they are'} 0, {_expression(left)} ≠ "
+            f"{_expression(right)}, difference {format_value(left_sum - right_sum)}",
+            found=format_value(left_sum),
+            expected=format_value(right_sum),
+        )
+        return replace(incomplete, severity="warning")
     return finding(
         rule.code,
         _anchor(left + right),
@@ -303,6 +321,23 @@ def reported_decimals(value: Decimal) -> int:
     exponent = value.normalize().as_tuple().exponent
     assert isinstance(exponent, int)  # finite: NaN and infinities never reach a fact
     return max(0, -exponent)
+
+
+def _blank_terms(terms: Sequence[Term], matched: list[_Match]) -> list[str]:
+    """The terms of one side that no figure filled (blank cells), by their labels."""
+    blank = []
+    for term in terms:
+        wanted = set(term.dims)
+        if not any(
+            m.fact.measure_code == term.measure_code and wanted <= set(m.fact.dims) for m in matched
+        ):
+            code = term.dims[-1][1] if term.dims else term.measure_code
+            blank.append(_DIM_LABELS.get(code, code))
+    return blank
+
+
+#: How a blank part is named: the std table 三 columns by their headings.
+_DIM_LABELS = {code: label for code, label, _groups in APPLICANT_COLUMNS}
 
 
 def _all_exact(matches: list[_Match]) -> bool:

@@ -340,3 +340,27 @@ def test_one_year_checks_skip_cross_year_rules_and_vice_versa() -> None:
     report = std2021_report(2022, carried_over=5)
     assert check_report(report) == []
     assert check_across_years(report, None) == []
+
+
+def test_a_total_short_of_its_parts_while_some_are_blank_is_a_warning() -> None:
+    """Blank columns are unknown, not zero: a row total above its filled columns may be made
+    up by the blank ones, so the rule warns and names them rather than rejecting the file."""
+    report = std2021_report(2021)
+    with_value(
+        report,
+        "requests.count",
+        1,
+        request_row_code="std2021.results.disclosed",
+        applicant_type_code="natural_person",
+    )
+    found = check_report(report)
+    assert [(f.rule_code, f.severity) for f in found] == [
+        ("std2021.table3.row_total", "warning"),
+        ("std2021.table3.results_total", "warning"),
+    ]
+    assert found[0].message == (
+        "总计 = 自然人 + the five 法人或其他组织 columns, in every row of table 三 "
+        "[request_row_code std2021.results.disclosed]: 科研机构, 社会公益组织, 法律服务机构, "
+        "其他 are blank; if they are 0, 5 (表三!H6) ≠ 1 (表三!B6) + 2 (表三!C6) = 3, "
+        "difference 2"
+    )
