@@ -118,6 +118,17 @@ class AmbiguousName(WarehouseError):
     exit_code = ExitCode.FAILED
 
 
+class RegistryConflict(WarehouseError):
+    """A change to the bodies is invalid or contradicts the warehouse; nothing was changed."""
+
+    exit_code = ExitCode.FAILED
+
+    def __init__(self, problems: list[str], heading: str | None = None) -> None:
+        self.problems = problems
+        lines = problems if heading is None else [heading, *(f"  {p}" for p in problems)]
+        super().__init__("\n".join(lines))
+
+
 class UnknownReport(WarehouseError):
     """No report, measure or output format of that name."""
 

@@ -56,6 +56,8 @@ AGENCY_CHANGE_KINDS = (
     "moved",  # re-parented by a command; old and new parent ids in old_value / new_value
     "move_seen",  # a file named another parent than the one on record; not applied
     "level_set",
+    "code_set",  # a division code set by an import; old and new code in old_value / new_value
+    "credit_code_set",  # a 统一社会信用代码 set by an import
 )
 
 

@@ -14,7 +14,15 @@ from typing import Literal
 
 from models.agencies import name_key
 
-__all__ = ["code_level", "code_problem", "infer_level", "name_key", "name_problem", "township_stem"]
+__all__ = [
+    "code_level",
+    "code_problem",
+    "government_key",
+    "infer_level",
+    "name_key",
+    "name_problem",
+    "township_stem",
+]
 
 #: The levels a body can have; `unknown` when neither code, name nor parent decides.
 Level = Literal["province", "prefecture", "county", "township", "department", "unknown"]
@@ -120,6 +128,12 @@ def infer_level(
             return LevelGuess("county", "a city under a prefecture")
         return LevelGuess("unknown", "市 may be a prefecture-level or a county-level city")
     return LevelGuess("unknown", "neither its name nor a division code says")
+
+
+def government_key(name: str) -> str:
+    """The key of a name without a trailing 人民政府 or note in brackets: 安陆市人民政府 and
+    安陆市 name one body (a registry's name for a body its reports call otherwise)."""
+    return _government_name(name_key(name))
 
 
 def _government_name(key: str) -> str:

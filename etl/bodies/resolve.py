@@ -103,7 +103,7 @@ def identify(connection: Connection, header: ReportHeader) -> Identity:
         or infer_level(header.agency_name, division_code=header.division_code).level
     )
     if header.parent_agency_name:
-        found = _candidates(connection, name_key(header.parent_agency_name), None)
+        found = find_candidates(connection, name_key(header.parent_agency_name), None)
         parent = _one(found, prefer_top_level=True)
         if isinstance(parent, list):
             return Identity(None, "create", findings=[_ambiguous(header, where, parent, True)])
@@ -118,7 +118,7 @@ def identify(connection: Connection, header: ReportHeader) -> Identity:
         else:
             parent_id, parent_action = parent.agency_id, "use"
     key = name_key(header.agency_name)
-    candidates = _candidates(connection, key, header.division_code)
+    candidates = find_candidates(connection, key, header.division_code)
     level = _level(header, child_level, findings, where)
     by_code = [c for c in candidates if c.via == "code"]
     if by_code:
@@ -231,13 +231,13 @@ def apply_identity(
     parent_id = identity.parent_id
     if identity.parent_action == "create":
         assert header.parent_agency_name
-        parent_id = _create(
+        parent_id = create_body(
             connection, header.parent_agency_name, identity.parent_level or "unknown", None,
             status="provisional",
         )  # fmt: skip
     agency_id = identity.agency_id
     if agency_id is None:
-        return _create(
+        return create_body(
             connection,
             header.agency_name,
             identity.level or "unknown",
@@ -247,12 +247,12 @@ def apply_identity(
     values: dict[str, object] = {}
     if identity.action in ("adopt", "adopt_confirm"):
         values["parent_agency_id"] = parent_id
-        _record(connection, agency_id, "adopted", run_id, new=str(parent_id))
+        record_change(connection, agency_id, "adopted", run_id, new=str(parent_id))
     if identity.action in ("confirm", "adopt_confirm"):
         values["status"] = "active"
         if header.level_code or identity.level != "unknown":
             values["level_code"] = identity.level
-        _record(connection, agency_id, "confirmed", run_id)
+        record_change(connection, agency_id, "confirmed", run_id)
     if header.division_code:
         connection.execute(
             update(Agency)
@@ -264,7 +264,7 @@ def apply_identity(
     if identity.alias:
         note_alias(connection, agency_id, identity.alias, header.year, "report")
     if identity.moved_from is not None:
-        _record(
+        record_change(
             connection, agency_id, "move_seen", run_id,
             old=str(identity.moved_from), new=header.parent_agency_name,
             detail=f"{header.agency_name} {header.year}: its file names "
@@ -300,7 +300,7 @@ def ensure_townships(
         if match is None:
             match = _adopt_loose(connection, key, parent_id)
         if match is None:
-            match = _create(connection, name, "township", parent_id, status="provisional")
+            match = create_body(connection, name, "township", parent_id, status="provisional")
             by_key[key] = match
             by_stem.setdefault(township_stem(key), set()).add(match)
             own_key[match] = key
@@ -327,7 +327,7 @@ def _adopt_loose(connection: Connection, key: str, parent_id: int) -> int | None
     connection.execute(
         update(Agency).where(Agency.agency_id == agency_id).values(parent_agency_id=parent_id)
     )
-    _record(connection, agency_id, "adopted", None, new=str(parent_id))
+    record_change(connection, agency_id, "adopted", None, new=str(parent_id))
     return agency_id
 
 
@@ -360,7 +360,7 @@ def note_alias(
             )
 
 
-def _candidates(connection: Connection, key: str, division_code: str | None) -> list[Candidate]:
+def find_candidates(connection: Connection, key: str, division_code: str | None) -> list[Candidate]:
     """Bodies named `key` (or with that alias), and the body with `division_code`; a merged
     body stands for the one it was merged into."""
     found: list[Candidate] = []
@@ -406,7 +406,7 @@ def _children(connection: Connection, parent_id: int) -> list[tuple[int, str, bo
     return [(int(a), str(k), bool(o)) for a, k, o in connection.execute(union_all(own, aliases))]
 
 
-def _create(
+def create_body(
     connection: Connection,
     name: str,
     level_code: str,
@@ -415,6 +415,7 @@ def _create(
     division_code: str | None = None,
     status: str = "active",
 ) -> int:
+    """Insert a body (its `name_key` from its name); its id."""
     return int(
         connection.execute(
             _INSERT,
@@ -431,22 +432,30 @@ def _create(
     )
 
 
-def _record(
+def record_change(
     connection: Connection,
     agency_id: int,
     kind: str,
-    run_id: int | None,
+    run_id: int | None = None,
     *,
+    other: int | None = None,
     old: str | None = None,
     new: str | None = None,
     detail: str | None = None,
-) -> None:
-    connection.execute(
-        insert(AgencyChange).values(
-            agency_id=agency_id, kind=kind, old_value=old, new_value=new, detail=detail,
-            run_id=run_id, changed_by="load" if run_id is not None else None,
-            changed_at=utc_now(),
-        )
+    by: str | None = None,
+) -> int:
+    """Add a row to `agency_changes` (by a load's run, or by a person); its id."""
+    return int(
+        connection.execute(
+            insert(AgencyChange)
+            .values(
+                agency_id=agency_id, kind=kind, other_agency_id=other, old_value=old,
+                new_value=new, detail=detail, run_id=run_id,
+                changed_by=by if by is not None else "load" if run_id is not None else None,
+                changed_at=utc_now(),
+            )
+            .returning(AgencyChange.change_id)
+        ).scalar_one()
     )  # fmt: skip
 
 

@@ -65,6 +65,7 @@ class AppContext:
 #: looked up: `ogi sql` or `ogi run` need not import openpyxl, alembic's commands or the
 #: generator first. A test holds this map to what the modules define.
 COMMAND_MODULES = {
+    "agencies": "agency_commands",
     "compare": "report_commands",
     "db": "db_commands",
     "export": "export_commands",

@@ -3,9 +3,12 @@
 A body is named by its name (`安陆市`), by its name under its parents where a name is not
 unique (`孝感市/安陆市`, as many levels up as it takes: `湖北省/孝感市/城关镇`), or by its
 6-digit administrative-division code (`420982`). Names match exactly, else compared as NFKC
-without spaces (`示例县(合成数据)` finds `示例县（合成数据）`). Two errors, and each says
-what to type next: `NotFound` suggests up to five similar names, `AmbiguousName` lists the
-candidates as `parent/name`, ready to copy.
+without spaces (`示例县(合成数据)` finds `示例县（合成数据）`, by the `name_key` column), else
+as one of a body's aliases (`agency_aliases`: a name it had before, 王义贞 for 王义贞镇). A
+body merged into another (`ogi agencies merge`) stands for the one it was merged into, and is
+never offered as a candidate itself. Two errors, and each says what to type next: `NotFound`
+suggests up to five similar names, `AmbiguousName` lists the candidates as `parent/name`,
+ready to copy.
 
 The loader identifies the body a report header names by rules of its own, creating bodies as
 it goes (bodies as master data, #16); this is the lookup of everything that reads.
@@ -15,15 +18,14 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, select
+from sqlalchemy import ColumnElement, Connection, bindparam, select
 from sqlalchemy.orm import aliased
 
 from etl.errors import AmbiguousName, NotFound
-from models.agencies import Agency
+from models.agencies import Agency, AgencyAlias, name_key
 
 #: How many similar names a `NotFound` suggests, and how like the name asked for they must be
 #: (difflib's ratio, as `get_close_matches`'s default).
@@ -66,34 +68,42 @@ class _Candidate:
         return "/".join([*reversed(self.ancestors[: depth - 1]), self.name])
 
 
-def name_key(name: str) -> str:
-    """The form names compare in when they do not match as typed: NFKC, no whitespace."""
-    return "".join(unicodedata.normalize("NFKC", name).split())
-
-
-def find_agency(connection: Connection, name: str) -> Body:
+def find_agency(connection: Connection, name: str, *, merged: bool = False) -> Body:
     """The one body that `name` names (a name, `parent/name` at any depth, or a 6-digit
     division code); else `NotFound` with similar names, or `AmbiguousName` with the
-    candidates as `parent/name`."""
+    candidates as `parent/name`. With `merged`, the one merged body so named, as itself (for
+    `ogi agencies unmerge`)."""
     parts = [part.strip() for part in name.split("/") if part.strip()]
     if not parts:
         raise NotFound("name a reporting body: its name, parent/name, or its division code")
     *parents, own = parts
+    status = Agency.status == "merged" if merged else Agency.status.is_not(None)
+    what = "merged" if merged else "reporting"
     if not parents and _DIVISION_CODE.fullmatch(own):
-        candidates = _candidates(connection, Agency.division_code == own)
+        candidates = _candidates(connection, Agency.division_code == own, status)
         if not candidates:
-            raise NotFound(f"no reporting body has the division code {own} in the warehouse")
+            raise NotFound(f"no {what} body has the division code {own} in the warehouse")
     else:
-        candidates = _candidates(connection, Agency.name == own)
-        if not candidates:  # as typed, nothing: compare the names' keys
-            key = name_key(own)
-            candidates = [c for c in _candidates(connection) if name_key(c.name) == key]
-        candidates = _with_ancestors(connection, candidates, len(parents) + 1)
+        key = name_key(own)
         wanted = [name_key(p) for p in reversed(parents)]
-        named = [c for c in candidates if list(map(name_key, c.ancestors[: len(wanted)])) == wanted]
-        if not named:
-            raise NotFound(_not_found(connection, name, own, candidates))
-        candidates = named
+        others: list[_Candidate] = []  # called so, under other parents
+        # As typed, else by key, else as an alias; `parent/` compares the names' keys.
+        for where in (Agency.name == own, Agency.name_key == key, Agency.agency_id.in_(_ALIASED)):
+            found = _with_ancestors(
+                connection, _candidates(connection, where, status, key=key), len(parents) + 1
+            )
+            candidates = [
+                c for c in found if list(map(name_key, c.ancestors))[: len(wanted)] == wanted
+            ]
+            if candidates:
+                break
+            others = others or found
+        else:
+            if merged:
+                raise NotFound(f"no merged body called {name!r} in the warehouse")
+            raise NotFound(_not_found(connection, name, own, _followed(connection, others)))
+    if not merged:
+        candidates = _followed(connection, candidates)
     if len(candidates) > 1:
         raise AmbiguousName(
             f"{len(candidates)} bodies are called {name!r}: "
@@ -105,25 +115,59 @@ def find_agency(connection: Connection, name: str) -> Body:
 def find_children(connection: Connection, name: str) -> list[Body]:
     """The bodies whose parent is the body `name` names, by name."""
     parent = find_agency(connection, name)
-    children = _candidates(connection, Agency.parent_agency_id == parent.agency_id)
+    children = _candidates(
+        connection, Agency.parent_agency_id == parent.agency_id, Agency.status != "merged"
+    )
     return sorted((c.body for c in children), key=lambda b: b.name)
 
 
 _PARENT = aliased(Agency)
 
+#: How many merges one after another a lookup follows (a body merged into one merged since).
+_LONGEST_CHAIN = 20
 
-def _candidates(connection: Connection, *where: ColumnElement[bool]) -> list[_Candidate]:
-    """The bodies meeting `where` (every body without), each with its parent's name."""
+#: The bodies with an alias whose key is `:key`.
+_ALIASED = select(AgencyAlias.agency_id).where(AgencyAlias.name_key == bindparam("key"))
+
+
+def _candidates(
+    connection: Connection, *where: ColumnElement[bool], key: str | None = None
+) -> list[_Candidate]:
+    """The bodies meeting `where` (every body without), each with its parent's name; `key`
+    binds `_ALIASED`'s parameter."""
     rows = connection.execute(
         select(Agency.agency_id, Agency.name, _PARENT.name, _PARENT.parent_agency_id)
         .outerjoin(_PARENT, _PARENT.agency_id == Agency.parent_agency_id)
         .where(*where)
-        .order_by(Agency.agency_id)
+        .order_by(Agency.agency_id),
+        {} if key is None else {"key": key},
     )
     return [
         _Candidate(int(agency_id), own, () if parent is None else (parent,), next_id)
         for agency_id, own, parent, next_id in rows
     ]
+
+
+def _followed(connection: Connection, candidates: Sequence[_Candidate]) -> list[_Candidate]:
+    """The candidates, a merged one replaced by the body it was merged into (at the end of a
+    chain of merges), each once."""
+    ids = {c.agency_id for c in candidates}
+    for _ in range(_LONGEST_CHAIN):
+        further = {
+            int(own): int(target)
+            for own, target in connection.execute(
+                select(Agency.agency_id, Agency.merged_into_agency_id).where(
+                    Agency.agency_id.in_(ids), Agency.merged_into_agency_id.is_not(None)
+                )
+            )
+            if target is not None
+        }
+        if not further:
+            break
+        ids = {further.get(i, i) for i in ids}
+    if ids == {c.agency_id for c in candidates}:
+        return list(candidates)
+    return _candidates(connection, Agency.agency_id.in_(ids), Agency.status != "merged")
 
 
 def _with_ancestors(
@@ -179,7 +223,7 @@ def _not_found(
     then those whose names contain it (`甲县` for `合成甲县`)."""
     similar = _distinct_paths(connection, candidates)
     if not similar:
-        everyone = _candidates(connection)
+        everyone = _candidates(connection, Agency.status != "merged")
         keys = {name_key(c.name) for c in everyone}
         wanted = name_key(own)
         close = _closest(wanted, keys)
