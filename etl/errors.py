@@ -162,6 +162,15 @@ class QueryFailed(WarehouseError):
     exit_code = ExitCode.FAILED
 
 
+# Output files
+
+
+class OutputRefused(WarehouseError):
+    """`-o FILE` names the warehouse or another database, or FILE cannot be written."""
+
+    exit_code = ExitCode.FAILED
+
+
 # Templates and generation
 
 

@@ -9,6 +9,7 @@ their codes, not by position.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from etl.layouts import (
     get_layout,
 )
 from etl.layouts.header import FIRST_YEAR, LEVELS, REGIMES, regime_of_year
+from etl.output_files import write_output_file
 
 CODE_HEADER = "代码"
 LABEL_HEADER = "项目"
@@ -55,10 +57,13 @@ _BOLD = Font(bold=True)
 def write_template(
     regime_code: str, path: Path, *, agency: str | None = None, year: int | None = None
 ) -> Path:
-    """Write the fillable workbook of `regime_code` to `path`, header pre-filled if given."""
+    """Write the fillable workbook of `regime_code` to `path` (whole, or not at all), header
+    pre-filled if given."""
     workbook = build_template(get_layout(regime_code), agency=agency, year=year)
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    write_output_file(path, buffer.getvalue())
     return path
 
 

@@ -332,6 +332,17 @@ def test_the_migration_merges_the_duplicates_earlier_loads_made(
             ),
             {"name": department.name, "county": county.name},
         )
+        # The parentless copy has a version of the same year's report too, loaded later.
+        connection.execute(
+            text(
+                "INSERT INTO reports (agency_id, year, regime_code, version, is_current,"
+                " source_file_id, loaded_at)"
+                " SELECT loose.agency_id, r.year, r.regime_code, 1, :current, r.source_file_id,"
+                " CURRENT_TIMESTAMP FROM reports r"
+                " JOIN agencies loose ON loose.name = :county AND loose.parent_agency_id IS NULL"
+            ),
+            {"county": county.name, "current": True},
+        )
 
     upgrade(engine)
 
@@ -349,6 +360,12 @@ def test_the_migration_merges_the_duplicates_earlier_loads_made(
     assert _rows(engine, "SELECT kind, changed_by FROM agency_changes") == [
         ("merged", "migration 0009")
     ]
+    # Both versions of the year are the kept body's, numbered by when they were loaded.
+    assert _rows(
+        engine,
+        "SELECT a.status, r.version, r.is_current FROM reports r"
+        " JOIN agencies a ON a.agency_id = r.agency_id ORDER BY r.version",
+    ) == [("active", 1, False), ("active", 2, True)]
     with engine.connect() as connection:
         department_row = connection.execute(
             text("SELECT parent_agency_id FROM agencies WHERE name = :n"), {"n": department.name}

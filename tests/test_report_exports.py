@@ -80,3 +80,57 @@ def test_a_body_named_like_a_formula_is_inert_end_to_end(
     total = sheet.cell(row=2, column=header.index("total_items") + 1)
     assert (agency.value, agency.data_type) == (EVIL, "s")
     assert (total.value, total.data_type) == (5, "n")
+
+
+#: Text that a spreadsheet would take as a formula, one of each way it can start.
+FORMULA_NAMES = ["=1+1", "+1", "-1", "@SUM(A1)", "\tTAB", "\rCR"]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+#: Every command that shows bodies' or files' names, with arguments that show them.
+NAMING_COMMANDS = {
+    "report": ["report", "proactive"],
+    "compare": ["compare", "--measure", "proactive.total"]
+    + [arg for name in FORMULA_NAMES for arg in ("--agency", name)],
+    "show": ["show", "--agency", "=1+1", "--year", "2017"],
+    "sql": ["sql", "SELECT agency, total_items FROM rpt_proactive"],
+    "db tables": ["db", "tables"],
+}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("command", NAMING_COMMANDS)
+def test_no_command_exports_a_formula(
+    engine: Engine, db_env: str, tmp_path: Path, command: str, fmt: str
+) -> None:
+    """Bodies and their files named as formulas: every command's CSV and XLSX keep them text
+    (a CSV cell starting with a formula character only if it is a number)."""
+    with engine.begin() as connection:
+        w = Warehouse(connection)
+        for name in FORMULA_NAMES:
+            report = w.report(w.agency(name, "county"), 2017, file_name=f"{name}.xlsx")
+            w.fact(report, "proactive.total", 5, unit="条")
+    out = tmp_path / f"out.{fmt}"
+    result = CliRunner().invoke(main, [*NAMING_COMMANDS[command], "--format", fmt, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    if fmt == "csv":
+        cells = [c for row in csv.reader(io.StringIO(out.read_text("utf-8-sig"))) for c in row]
+        shown = [c for c in cells if c.startswith("'") and c[1:].startswith(FORMULA_STARTS)]
+        unsafe = [c for c in cells if c.startswith(FORMULA_STARTS) and not _is_number(c)]
+        assert unsafe == []
+    else:
+        workbook = load_workbook(out)
+        cells = [c for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row]
+        shown = [
+            c for c in cells if isinstance(c.value, str) and c.value.startswith(FORMULA_STARTS)
+        ]
+        assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    if command != "db tables":
+        assert shown, "the names were shown"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

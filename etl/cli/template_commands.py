@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from etl.cli import main
+from etl.cli.output import OutputFile, force_option
 from etl.templates import write_template
 
 
@@ -21,10 +22,11 @@ from etl.templates import write_template
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     required=True,
-    help="The .xlsx file to write.",
+    help="The .xlsx file to write; never over a database.",
 )
+@force_option()
 def template(regime: str, agency: str | None, year: int | None, output: Path) -> None:
     """Write a fillable template: 基本信息 and one sheet per report section (std2019 and
     std2021: tables 二, 三 and 四 as the official format lays them out), every input cell

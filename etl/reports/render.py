@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from etl.errors import UnknownReport
+from etl.output_files import write_output_file
 from etl.reports.result import ReportBook, ReportTable
 from etl.reports.safe import inert_text, set_xlsx_cell
 from etl.values import Value, format_value
@@ -214,8 +215,6 @@ def render_table(listing: Listing, fmt: str) -> str | bytes:
 
 
 def write_output(content: str | bytes, path: Path) -> None:
-    """Write rendered output to `path` (text as UTF-8)."""
-    if isinstance(content, str):
-        path.write_text(content, encoding="utf-8", newline="")
-    else:
-        path.write_bytes(content)
+    """Write rendered output to `path` (text as UTF-8), whole or not at all
+    (`etl.output_files.write_output_file`)."""
+    write_output_file(path, content)

@@ -226,6 +226,16 @@ def _merge(bind: sa.Connection, *, keep: int, drop: int) -> None:
             sa.text("SELECT DISTINCT year FROM reports WHERE agency_id = :d"), {"d": drop}
         )
     ]
+    # Out of the way of both bodies' version numbers and current flags, then moved, then
+    # numbered again by when each version was loaded: the latest is current.
+    for offset, body in ((1000000, keep), (2000000, drop)):
+        bind.execute(
+            sa.text(
+                "UPDATE reports SET is_current = :f, version = version + :offset"
+                " WHERE agency_id = :a AND year IN (SELECT year FROM reports WHERE agency_id = :d)"
+            ),
+            {"f": False, "offset": offset, "a": body, "d": drop},
+        )
     bind.execute(
         sa.text("UPDATE reports SET agency_id = :keep WHERE agency_id = :drop"),
         {"keep": keep, "drop": drop},
@@ -233,16 +243,11 @@ def _merge(bind: sa.Connection, *, keep: int, drop: int) -> None:
     for year in years:
         versions = bind.execute(
             sa.text(
-                "SELECT report_id FROM reports WHERE agency_id = :a AND year = :y ORDER BY loaded_at, report_id"
+                "SELECT report_id FROM reports WHERE agency_id = :a AND year = :y"
+                " ORDER BY loaded_at, report_id"
             ),
             {"a": keep, "y": year},
         ).all()
-        bind.execute(
-            sa.text(
-                "UPDATE reports SET is_current = :f, version = -version WHERE agency_id = :a AND year = :y"
-            ),
-            {"f": False, "a": keep, "y": year},
-        )
         for number, (report_id,) in enumerate(versions, start=1):
             bind.execute(
                 sa.text("UPDATE reports SET version = :v, is_current = :c WHERE report_id = :r"),
