@@ -49,6 +49,9 @@ TEXTUAL_ZEROS = frozenset(
     {"无", "没有", "未发生", "零", "暂无", "-", "--", "—", "——", "–", "―", "−"}
 )
 
+#: Texts that mark a figure the report does not give: neither blank (unknown) nor 0.
+NOT_REPORTED_TEXTS = frozenset({"未报告", "未公开", "不报告"})
+
 _NUMBER = re.compile(r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
 _ZERO = re.compile(r"[+-]?0+(?:\.0+)?")
 _ESTIMATE_PREFIXES = ("大约", "约")
@@ -157,6 +160,8 @@ def _parse_text(raw: str, kind: ValueKind, unit: str | None, expected: str) -> P
         return None
     if text in TEXTUAL_ZEROS:
         return ParsedValue(Decimal(0), "exact", found)
+    if text in NOT_REPORTED_TEXTS:
+        return ParsedValue(Decimal(0), "not_reported", found)
     qualifier: Qualifier = "exact"
     for prefix in _ESTIMATE_PREFIXES:
         if text.startswith(prefix):

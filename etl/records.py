@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning"]
-Qualifier = Literal["exact", "lower_bound", "estimate"]
+#: `not_reported`: the cell says 未报告 / 未公开 (no value; stored in `unreported_figures`).
+Qualifier = Literal["exact", "lower_bound", "estimate", "not_reported"]
 FileFormat = Literal["xlsx", "xls", "csv"]
 
 

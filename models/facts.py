@@ -7,10 +7,12 @@ the `rpt_checks` view compares them with their parts.
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, UniqueConstraint
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import AmountFactMixin, Base, CountFactMixin, fact_checks
+from models.base import AmountFactMixin, Base, CountFactMixin, Id, fact_checks
 
 
 class Figure(AmountFactMixin, Base):
@@ -166,3 +168,39 @@ FACT_TABLES: tuple[type[Base], ...] = (
     ReviewLitigationCount,
     ProactiveTableFigure,
 )
+
+
+class UnreportedFigure(Base):
+    """A figure the report marks as not reported (未报告 / 未公开): distinct from a blank cell
+    (unknown) and from 0 (a reported zero). It holds no value, so no sum, roll-up or check ever
+    meets it; the annual report prints 未报告 in its place. Dimensions are named as
+    `rpt_figures_long` names them (`dim1_*`, `dim2_*`)."""
+
+    __tablename__ = "unreported_figures"
+    __table_args__ = (UniqueConstraint("report_id", "measure_code", "dim1_code", "dim2_code"),)
+
+    fact_id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.report_id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    measure_code: Mapped[str] = mapped_column(ForeignKey("measures.measure_code"), nullable=False)
+    dim1_name: Mapped[str | None] = mapped_column(String(32))
+    dim1_code: Mapped[str | None] = mapped_column(String(200))
+    dim2_name: Mapped[str | None] = mapped_column(String(32))
+    dim2_code: Mapped[str | None] = mapped_column(String(200))
+    source_sheet: Mapped[str | None] = mapped_column(String(100))
+    source_cell: Mapped[str] = mapped_column(String(32), nullable=False)
+    source_text: Mapped[str | None] = mapped_column(String(200))
+
+
+class ScopedFigure(AmountFactMixin, Base):
+    """A figure of another period or scope than the year's disclosure work: a cumulative count
+    (累计公开信息N条, from `period_start` when the report says) or one about all of the body's
+    work (all of a county's 行政复议 cases). Its measure says which (`measures.period`,
+    `measures.scope`); no view of annual disclosure figures reads this table, so such a figure
+    is never added to them."""
+
+    __tablename__ = "scoped_figures"
+    __table_args__ = (UniqueConstraint("report_id", "measure_code"), *fact_checks())
+
+    period_start: Mapped[date | None] = mapped_column(Date)

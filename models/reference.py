@@ -47,7 +47,11 @@ class Measure(Base):
     """Catalogue of every measure: what a figure is, its unit, and the fact table that holds it."""
 
     __tablename__ = "measures"
-    __table_args__ = (one_of("value_kind", VALUE_KINDS, "value_kind"),)
+    __table_args__ = (
+        one_of("value_kind", VALUE_KINDS, "value_kind"),
+        one_of("period", ("annual", "cumulative"), "period_known"),
+        one_of("scope", ("disclosure", "body_wide"), "scope_known"),
+    )
 
     measure_code: Mapped[str] = mapped_column(String(64), primary_key=True)
     label_zh: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -59,6 +63,12 @@ class Measure(Base):
     parent_measure_code: Mapped[str | None] = mapped_column(ForeignKey("measures.measure_code"))
     sort_order: Mapped[int] = mapped_column(Integer, nullable=False)
     description: Mapped[str | None] = mapped_column(Text)
+    #: `annual`, the year's figure, or `cumulative`, a count since some start (累计).
+    period: Mapped[str] = mapped_column(String(12), nullable=False, server_default="annual")
+    #: `disclosure`, about information disclosure, or `body_wide`, about all of the body's work
+    #: (all its 行政复议 cases). Measures other than annual disclosure ones are held in
+    #: `scoped_figures`, which no view of the year's disclosure figures reads.
+    scope: Mapped[str] = mapped_column(String(12), nullable=False, server_default="disclosure")
 
 
 class Channel(Base):

@@ -65,10 +65,10 @@ def test_unknown_and_duplicated_labels_and_uncached_formula(tmp_path: Path) -> N
         "主动公开",
         {
             "C5": "=1+1",
-            "B30": "主动公开信息数量合计",
-            "C30": 5,
-            "B31": "主动公开政府信息数",
-            "C31": 3,
+            "B40": "主动公开信息数量合计",
+            "C40": 5,
+            "B41": "主动公开政府信息数",
+            "C41": 3,
         },
     )
     assert _findings(read_file(path)) == [
@@ -79,11 +79,11 @@ def test_unknown_and_duplicated_labels_and_uncached_formula(tmp_path: Path) -> N
         ),
         (
             "label.unknown",
-            'x.xlsx 主动公开!B30: expected a label of the 主动公开 sheet, found "主动公开信息数量合计"',
+            'x.xlsx 主动公开!B40: expected a label of the 主动公开 sheet, found "主动公开信息数量合计"',
         ),
         (
             "label.duplicate",
-            "x.xlsx 主动公开!B31: expected 主动公开政府信息数 once, found it again (first at 主动公开!B4)",
+            "x.xlsx 主动公开!B41: expected 主动公开政府信息数 once, found it again (first at 主动公开!B4)",
         ),
     ]
 

@@ -26,6 +26,7 @@ from etl.layouts.header import LEVELS, REGIMES
 #: each dimension points at; `township` names an agency and has no code list.
 DIMENSIONS = {
     "figures": {},
+    "scoped_figures": {},
     "proactive_publisher_counts": {"publisher_group_code": "publisher_groups"},
     "proactive_channel_figures": {"channel_code": "channels"},
     "proactive_category_counts": {"category_code": "disclosure_categories"},

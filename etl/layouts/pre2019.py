@@ -19,6 +19,7 @@ from etl.layouts.model import (
     RepeatingList,
     Section,
 )
+from etl.layouts.narrative import BODY_WIDE, CUMULATIVE_PROACTIVE, RESPONSES, SERVICES
 from etl.parse import ValueKind
 
 
@@ -103,6 +104,8 @@ PROACTIVE = Section(
                 ("other", "其他", "条"),
             )
         ),
+        Heading("累计数（不计入本年数字）"),
+        CUMULATIVE_PROACTIVE,
     ),
 )
 
@@ -115,6 +118,8 @@ RESPONSE = Section(
         _figure("response.online_interviews", "政府网站在线访谈次数", "次"),
         _figure("response.policy_interpretations", "政策解读稿件发布数", "篇"),
         _figure("response.social_media_responses", "微博微信回应事件数", "次"),
+        *RESPONSES,
+        *SERVICES,
     ),
 )
 
@@ -286,6 +291,7 @@ REVIEW = Section(
                 )
             ),
         ),
+        *BODY_WIDE,
     ),
 )
 

@@ -7,6 +7,7 @@ with an amount in 元 or 万元, chosen in the 单位 column); table 三 has one
 from __future__ import annotations
 
 from etl.layouts.model import Layout, Section
+from etl.layouts.narrative import STD_NARRATIVE
 from etl.layouts.standard import table3_section, table4_section
 from etl.layouts.table2 import ColumnSpec, table2_grid
 
@@ -63,5 +64,5 @@ TABLE2 = Section(
 STD2019 = Layout(
     "std2019",
     "政府信息公开工作年度报告统计表（国办公开办函〔2019〕60号，2019–2020年度）",
-    (TABLE2, table3_section("std2019"), table4_section("std2019")),
+    (TABLE2, table3_section("std2019"), table4_section("std2019"), STD_NARRATIVE),
 )

@@ -7,6 +7,7 @@ decimal), table 三 splits （六）其他处理 into three rows. Codes are the 
 from __future__ import annotations
 
 from etl.layouts.model import Layout, Section
+from etl.layouts.narrative import STD_NARRATIVE
 from etl.layouts.standard import table3_section, table4_section
 from etl.layouts.table2 import ColumnSpec, table2_grid
 
@@ -49,5 +50,5 @@ TABLE2 = Section(
 STD2021 = Layout(
     "std2021",
     "政府信息公开工作年度报告统计表（国办公开办函〔2021〕30号，2021年度起）",
-    (TABLE2, table3_section("std2021"), table4_section("std2021")),
+    (TABLE2, table3_section("std2021"), table4_section("std2021"), STD_NARRATIVE),
 )

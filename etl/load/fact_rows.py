@@ -20,7 +20,7 @@ from etl.db import DriverStatement
 from etl.records import Dims, ExtractedReport, Fact, Finding
 from etl.rules import finding
 from models.base import Base
-from models.facts import FACT_TABLES
+from models.facts import FACT_TABLES, ScopedFigure, UnreportedFigure
 from models.reference import DisclosureCategory, Measure, ProactiveTableColumn, ReliefProgramme
 
 #: Columns every fact table has; the others are its dimensions.
@@ -35,6 +35,7 @@ _COMMON_COLUMNS = frozenset(
         "source_sheet",
         "source_cell",
         "source_text",
+        "period_start",
     }
 )
 
@@ -48,10 +49,20 @@ FACT_MODELS: dict[str, type[Base]] = {
     model.__tablename__: model for model in FACT_TABLES if isinstance(model.__tablename__, str)
 }
 
+#: Where the cells a report marks 未报告 go: staged with the facts, never among them.
+UNREPORTED = "unreported_figures"
+#: Figures of another period or scope (`ScopedFigure`): staged as facts, never among them.
+SCOPED = "scoped_figures"
+STAGED_MODELS: dict[str, type[Base]] = {
+    **FACT_MODELS,
+    SCOPED: ScopedFigure,
+    UNREPORTED: UnreportedFigure,
+}
+
 
 def fact_table(name: str) -> Table:
     """The table object of a fact table."""
-    table = FACT_MODELS[name].__table__
+    table = STAGED_MODELS[name].__table__
     assert isinstance(table, Table)
     return table
 
@@ -142,6 +153,8 @@ def fact_findings(catalogue: Catalogue, report: ExtractedReport) -> list[Finding
                     expected=_listed(expected),
                 )
             )
+        if fact.value.qualifier == "not_reported":
+            continue  # no value: neither unit nor wholeness to check
         if has_unit and catalogue.unit_for(fact) is None:
             found.append(
                 finding(
@@ -216,6 +229,9 @@ def stage_rows(catalogue: Catalogue, report: ExtractedReport) -> tuple[StagedTab
     rows: dict[str, list[tuple[Any, ...]]] = {}
     plans = catalogue.staging
     for fact in report.facts:
+        if fact.value.qualifier == "not_reported":
+            rows.setdefault(UNREPORTED, []).append(_unreported_row(catalogue, fact))
+            continue
         plan = plans.get((fact.measure_code, fact.dims))
         if plan is None:
             plan = plans[(fact.measure_code, fact.dims)] = _staging_plan(catalogue, fact)
@@ -236,8 +252,35 @@ def stage_rows(catalogue: Catalogue, report: ExtractedReport) -> tuple[StagedTab
             found = rows[table_name] = []
         found.append(tuple(row))
     return tuple(  # in the tables' order, as the writer always inserted them
-        StagedTable(name, tuple(rows[name])) for name in FACT_MODELS if name in rows
+        StagedTable(name, tuple(rows[name])) for name in STAGED_MODELS if name in rows
     )
+
+
+def _unreported_row(catalogue: Catalogue, fact: Fact) -> tuple[Any, ...]:
+    """The `unreported_figures` row of a cell marked 未报告: its dimensions named in the
+    order of its measure's fact table, as `rpt_figures_long` names them."""
+    order = dim_columns(catalogue.measures[fact.measure_code].fact_table)
+    given = dict(fact.dims)
+    named: list[tuple[str | None, str | None]] = [
+        (column, given.get(TOWNSHIP_DIM) if column == "township_agency_id" else given.get(column))
+        for column in order
+    ]
+    named += [(None, None)] * (2 - len(named))
+    (name1, code1), (name2, code2) = named[:2]
+    where = fact.location
+    text = fact.value.text
+    values = {
+        "report_id": None,
+        "measure_code": fact.measure_code,
+        "dim1_name": name1,
+        "dim1_code": code1,
+        "dim2_name": name2,
+        "dim2_code": code2,
+        "source_sheet": where.sheet,
+        "source_cell": where.cell or "",
+        "source_text": None if text is None else text[:200],
+    }
+    return tuple(values[column] for column in _layout(UNREPORTED)[0])
 
 
 def _decimal(number: Any) -> Decimal:
@@ -294,8 +337,10 @@ def fact_rows(
 
 @cache
 def _layout(table_name: str) -> tuple[tuple[str, ...], dict[str, int]]:
-    """A fact table's columns in table order (without `fact_id`), and their positions."""
-    columns = tuple(c.name for c in fact_table(table_name).columns if c.name != "fact_id")
+    """A staged table's columns in table order (without `fact_id`), and their positions."""
+    table = STAGED_MODELS[table_name].__table__
+    assert isinstance(table, Table)
+    columns = tuple(c.name for c in table.columns if c.name != "fact_id")
     return columns, {name: i for i, name in enumerate(columns)}
 
 
@@ -314,7 +359,9 @@ def insert_staged(connection: Connection, staged: StagedTable, rows: list[tuple[
 
 @cache
 def _insert(table_name: str) -> DriverStatement:
-    return DriverStatement(insert(fact_table(table_name)))
+    table = STAGED_MODELS[table_name].__table__
+    assert isinstance(table, Table)
+    return DriverStatement(insert(table))
 
 
 def staged_townships(tables: Iterable[StagedTable]) -> set[str]:

@@ -8,6 +8,7 @@ from `rpt_checks`: how many ran, and each that failed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy import Connection, Engine, Row, text
 
 from etl.db import read
 from etl.reports.agencies import find_agency
-from etl.reports.annual_tables import AnnualTable, standard_tables
+from etl.reports.annual_tables import AnnualTable, standard_tables, unreported_figures
 from etl.reports.layouts import LAYOUTS, Line, Part
 from etl.reports.named import no_report
 from etl.values import Value, plain_value
@@ -146,10 +147,12 @@ def build_annual(engine: Engine, agency: str, year: int) -> AnnualReport:
             text("SELECT report_id FROM rpt_reports WHERE agency_id = :id AND year = :year"),
             {"id": body.agency_id, "year": year},
         ).scalar_one()
-        figures = connection.execute(
-            text(_FIGURES), {"agency_id": body.agency_id, "year": year}
-        ).all()
+        figures: list[Any] = [
+            *connection.execute(text(_FIGURES), {"agency_id": body.agency_id, "year": year}),
+            *unreported_figures(connection, body.agency_id, year),
+        ]
         checks = report_checks(connection, int(report_id))
+        scoped = connection.execute(text(_SCOPED), {"report_id": report_id}).all()
         previous_regime = reports[year - 1].regime_code if year - 1 in reports else None
         std = standard_tables(
             connection, body.agency_id, year, reports[year].regime_code, previous_regime
@@ -166,10 +169,42 @@ def build_annual(engine: Engine, agency: str, year: int) -> AnnualReport:
         published_on=_as_date(this.published_on),
         source_file=this.source_file,
         previous_year=year - 1 if year - 1 in reports else None,
-        parts=arrange(layout, rest, other_title="其他数据" if std.tables else None),
+        parts=[
+            *arrange(layout, rest, other_title="其他数据" if std.tables else None),
+            *_scoped_part(scoped),
+        ],
         checks=checks,
         tables=std.tables,
     )
+
+
+#: Figures of another period or scope (`scoped_figures`), with what makes them so.
+_SCOPED = """SELECT m.label_zh, m.period, m.scope, s.value, s.value_qualifier, s.unit_code,
+       s.period_start
+FROM scoped_figures s JOIN measures m ON m.measure_code = s.measure_code
+WHERE s.report_id = :report_id ORDER BY m.sort_order"""
+
+SCOPED_TITLE = "其他口径的数字（累计数或本机关全部，不计入本年政府信息公开数字）"
+
+
+def _scoped_part(rows: Sequence[Row[Any]]) -> list[AnnualPart]:
+    """The part of the figures of another period or scope, each labelled as such."""
+    lines = []
+    for r in rows:
+        if r.period == "cumulative":
+            start = _as_date(r.period_start)
+            note = f"累计，自{start.year}年{start.month}月{start.day}日起" if start else "累计"
+        else:
+            note = "本机关全部"
+        lines.append(
+            AnnualLine(
+                label=f"{r.label_zh}（{note}）" if note not in r.label_zh else r.label_zh,
+                value=plain_value(r.value),
+                unit=r.unit_code,
+                qualifier=r.value_qualifier,
+            )
+        )
+    return [AnnualPart(SCOPED_TITLE, lines)] if lines else []
 
 
 def _as_date(value: object) -> date | None:

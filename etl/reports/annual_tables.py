@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, bindparam, text
 
 from etl.layouts import HeaderSpan, get_layout
 from etl.values import Value, plain_value
@@ -76,6 +76,92 @@ _FIGURES = """SELECT measure_code, dim1_code, dim2_code, value, value_qualifier,
        fact_table, fact_id
 FROM rpt_figures_long WHERE agency_id = :agency_id AND year = :year"""
 
+#: How the annual report writes a figure the report marks 未报告 (`unreported_figures`).
+NOT_REPORTED = "未报告"
+
+_UNREPORTED = """SELECT u.measure_code, m.label_zh, m.section, u.fact_id, u.dim1_name, u.dim1_code,
+       u.dim2_name, u.dim2_code
+FROM unreported_figures u
+JOIN measures m ON m.measure_code = u.measure_code
+JOIN reports r ON r.report_id = u.report_id
+WHERE r.agency_id = :agency_id AND r.year = :year AND r.is_current"""
+
+#: The reference table that names each dimension's codes (its key is the dimension's name).
+_DIM_TABLES = {
+    "channel_code": "channels",
+    "category_code": "disclosure_categories",
+    "publisher_group_code": "publisher_groups",
+    "programme_code": "relief_programmes",
+    "relief_category_code": "relief_categories",
+    "request_row_code": "request_rows",
+    "applicant_type_code": "applicant_types",
+    "block_code": "review_blocks",
+    "result_code": "review_results",
+    "table_row_code": "proactive_table_rows",
+    "table_column_code": "proactive_table_columns",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Unreported:
+    """A figure marked 未报告, with the columns of `rpt_year_over_year` the reports read."""
+
+    measure_code: str
+    label_zh: str
+    section: str
+    fact_id: int
+    dim1_code: str | None
+    dim1_label: str | None
+    dim1_sort_order: int | None
+    dim2_code: str | None
+    dim2_label: str | None
+    dim2_sort_order: int | None
+    fact_table: str = "unreported_figures"
+    value: str = NOT_REPORTED
+    value_qualifier: str = "not_reported"
+    unit_code: str | None = None
+    previous_value: None = None
+    change: None = None
+    change_pct: None = None
+
+
+def unreported_figures(connection: Connection, agency_id: int, year: int) -> list[Unreported]:
+    """The figures the body's current report of `year` marks 未报告, named as the views name
+    their dimensions."""
+    rows = connection.execute(text(_UNREPORTED), {"agency_id": agency_id, "year": year}).all()
+    wanted: dict[str, set[str]] = {}
+    for r in rows:
+        for name, code in ((r.dim1_name, r.dim1_code), (r.dim2_name, r.dim2_code)):
+            if name in _DIM_TABLES and code is not None:
+                wanted.setdefault(name, set()).add(code)
+    labels: dict[tuple[str, str], tuple[str, int]] = {}
+    for name, codes in wanted.items():
+        query = text(
+            f"SELECT {name}, label_zh, sort_order FROM {_DIM_TABLES[name]} WHERE {name} IN :codes"
+        ).bindparams(bindparam("codes", expanding=True))
+        for code, label, order in connection.execute(query, {"codes": sorted(codes)}):
+            labels[(name, code)] = (label, order)
+
+    def named(name: str | None, code: str | None) -> tuple[str | None, int | None]:
+        if code is None:
+            return None, None
+        return labels.get((name or "", code), (code, None))
+
+    found = []
+    for r in rows:
+        (label1, order1), (label2, order2) = (
+            named(r.dim1_name, r.dim1_code),
+            named(r.dim2_name, r.dim2_code),
+        )
+        found.append(
+            Unreported(
+                r.measure_code, r.label_zh, r.section, int(r.fact_id), r.dim1_code, label1,
+                order1, r.dim2_code, label2, order2,
+            )
+        )  # fmt: skip
+    return found
+
+
 _OUTCOMES = """SELECT year, comparable_code, comparable_label, sort_order, requests, all_exact
 FROM rpt_request_outcomes_compared WHERE agency_id = :agency_id AND year IN (:year, :year - 1)
 ORDER BY sort_order"""
@@ -97,7 +183,10 @@ def standard_tables(
     if regime not in STANDARD_REGIMES:
         return StandardTables([], set())
     params = {"agency_id": agency_id, "year": year}
-    figures = connection.execute(text(_FIGURES), params).all()
+    figures: list[Any] = [
+        *connection.execute(text(_FIGURES), params).all(),
+        *unreported_figures(connection, agency_id, year),
+    ]
     shown: set[tuple[str, int]] = set()
     previous = None
     notes: dict[str, tuple[bool, str]] = {}
