@@ -310,7 +310,7 @@ def test_a_count_typed_in_another_count_unit_is_a_warning(tmp_path: Path) -> Non
     assert _findings(extraction) == [
         (
             "cell.unit_mismatch",
-            'anlu-2017.xlsx 主动公开!C5: expected a count in 件 for 其中：主动公开规范性文件数, '
+            "anlu-2017.xlsx 主动公开!C5: expected a count in 件 for 其中：主动公开规范性文件数, "
             'found "12条" in 条: stored as 12 件; check that it is the figure of this row',
         )
     ]
