@@ -1,8 +1,11 @@
-"""Where the warehouse lives: `--db`, else `OGI_DATABASE_URL`, else `data/warehouse.db`."""
+"""Where the warehouse lives: `--db`, else `OGI_DATABASE_URL`, else `data/warehouse.db`; and
+how `ogi sql` reads it on PostgreSQL: as the login in `OGI_READONLY_DATABASE_URL`, else as the
+reader role `OGI_READER_ROLE` (default `ogi_reader`), which `ogi db upgrade` creates."""
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
@@ -12,6 +15,12 @@ from etl.errors import ConfigurationError
 
 ENV_VAR = "OGI_DATABASE_URL"
 DEFAULT_SQLITE_PATH = Path("data") / "warehouse.db"
+READONLY_ENV_VAR = "OGI_READONLY_DATABASE_URL"
+READER_ROLE_ENV_VAR = "OGI_READER_ROLE"
+DEFAULT_READER_ROLE = "ogi_reader"
+
+#: A role name `ogi` will put in SQL: PostgreSQL's unquoted identifiers, lower case.
+_ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 
 
 def resolve_database_url(explicit: str | None = None) -> URL:
@@ -36,6 +45,31 @@ def resolve_database_url(explicit: str | None = None) -> URL:
             "use a SQLite file or a postgresql:// URL"
         )
     return url
+
+
+def resolve_readonly_url() -> URL | None:
+    """The login `ogi sql` uses on PostgreSQL, from `OGI_READONLY_DATABASE_URL`, if set."""
+    raw = os.environ.get(READONLY_ENV_VAR) or ""
+    if not raw:
+        return None
+    url = resolve_database_url(raw)
+    if url.get_backend_name() != "postgresql":
+        raise ConfigurationError(
+            f"{READONLY_ENV_VAR} is for PostgreSQL (a postgresql:// URL), not {describe_url(url)}"
+        )
+    return url
+
+
+def reader_role() -> str:
+    """The role without write grants that `ogi sql` reads as: `OGI_READER_ROLE`, else
+    `ogi_reader`."""
+    role = os.environ.get(READER_ROLE_ENV_VAR) or DEFAULT_READER_ROLE
+    if not _ROLE_NAME.fullmatch(role):
+        raise ConfigurationError(
+            f"{READER_ROLE_ENV_VAR}={role!r}: expected a role name of lower-case letters, "
+            "digits and _, e.g. ogi_reader"
+        )
+    return role
 
 
 def describe_url(url: URL) -> str:

@@ -145,7 +145,7 @@ class InvalidFilter(WarehouseError):
 
 
 class QueryRefused(WarehouseError):
-    """The database refused an ad hoc statement (a write on a read-only connection)."""
+    """An ad hoc statement was refused: a write, a privilege the reader lacks, a denied call."""
 
     exit_code = ExitCode.FAILED
 

@@ -27,18 +27,26 @@ def db() -> None:
 @click.argument("revision", default="head")
 @pass_app
 def db_upgrade(app: AppContext, revision: str) -> None:
-    """Migrate the warehouse up to REVISION (default: head), creating it if needed.
+    """Migrate the warehouse up to REVISION (default: head), creating it if needed; on
+    PostgreSQL, also create or check the reader role that `ogi sql` reads as
+    ($OGI_READER_ROLE, default ogi_reader) and grant it SELECT on every table and view.
 
     \b
     Example:
       ogi db upgrade
     """
-    before, after = upgrade(app.engine, revision)
+    done = upgrade(app.engine, revision)
     where = describe_url(app.engine.url)
-    if before == after:
-        click.echo(f"{where} is already at {after}.")
+    if done.before == done.after:
+        click.echo(f"{where} is already at {done.after}.")
     else:
-        click.echo(f"{where}: {before or 'empty'} -> {after}.")
+        click.echo(f"{where}: {done.before or 'empty'} -> {done.after}.")
+    if done.reader is not None:
+        created = " (created)" if done.reader.created else ""
+        click.echo(
+            f"Reader role {done.reader.name}{created}: SELECT on {done.reader.readable} "
+            "tables and views, nothing else."
+        )
 
 
 @db.command("downgrade")

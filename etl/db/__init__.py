@@ -4,6 +4,7 @@
 - `etl.db.driver`: the loader's statements sent straight to the SQLite driver.
 - `etl.db.schema`: the revision a database is at and the one the code expects, and Alembic's
   migrations and comparison, imported only when they run (start-up never loads Alembic).
+- `etl.db.reader`: the PostgreSQL role without write grants that `ogi sql` reads as.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from etl.db.engine import (
     create_warehouse_engine,
     read,
 )
+from etl.db.reader import ReaderRole, ensure_reader_role
 from etl.db.schema import (
     MIGRATIONS_DIR,
+    Upgraded,
     alembic_config,
     check_schema,
     current_revision,
@@ -38,12 +41,15 @@ __all__ = [
     "SQLITE_CHECKPOINT_PAGES",
     "SQLITE_WAL_LIMIT_BYTES",
     "DriverStatement",
+    "ReaderRole",
+    "Upgraded",
     "alembic_config",
     "check_schema",
     "connect",
     "create_warehouse_engine",
     "current_revision",
     "downgrade",
+    "ensure_reader_role",
     "head_revision",
     "list_tables",
     "read",

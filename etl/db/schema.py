@@ -5,20 +5,23 @@ Alembic is imported only to migrate or compare the schema (`ogi db upgrade`, `og
 it imports Mako, which loads Pygments' lexers when Pygments is installed (rich installs it),
 a large part of a command's start-up. Every other command only asks which revision the
 database is at (`require_head`), which needs neither: see `head_revision` and
-`current_revision`.
+`current_revision`. On PostgreSQL an upgrade also keeps the reader role (`etl.db.reader`) able
+to read every table and view, and nothing more.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, func, inspect, select, table, text
 
-from etl.config import describe_url
+from etl.config import describe_url, reader_role
 from etl.db.engine import connect
+from etl.db.reader import ReaderRole, ensure_reader_role
 from etl.errors import SchemaDrift, SchemaNotAtHead
 
 if TYPE_CHECKING:
@@ -96,8 +99,18 @@ def revision_of(connection: Connection) -> str | None:
     return found[0] if found else None
 
 
-def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
-    """Migrate the database up to `revision`; returns the revisions before and after.
+@dataclass(frozen=True, slots=True)
+class Upgraded:
+    """What `upgrade` did: the revisions before and after, and on PostgreSQL the reader role."""
+
+    before: str | None
+    after: str | None
+    reader: ReaderRole | None = None
+
+
+def upgrade(engine: Engine, revision: str = "head") -> Upgraded:
+    """Migrate the database up to `revision`, then (on PostgreSQL, in a transaction of its
+    own) create or check the reader role and grant it SELECT on every table and view.
 
     A SQLite file (and its folder) is created here, and only here.
     """
@@ -108,7 +121,11 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
     before = current_revision(engine)
     with connect(engine) as connection, connection.begin():
         command.upgrade(alembic_config(connection), revision)
-    return before, current_revision(engine)
+    reader = None
+    if engine.dialect.name == "postgresql":
+        with connect(engine) as connection, connection.begin():
+            reader = ensure_reader_role(connection, reader_role())
+    return Upgraded(before, current_revision(engine), reader)
 
 
 def downgrade(engine: Engine, revision: str) -> tuple[str | None, str | None]:
