@@ -162,3 +162,29 @@ def test_parent_is_a_deprecated_way_to_say_parent_slash_name(bodies: Engine, db_
         "DeprecationWarning: The option 'parent' is deprecated. give --agency PARENT/NAME\n"
     )
     assert "--parent" not in runner.invoke(main, ["show", "--help"]).output
+
+
+def test_a_name_with_a_slash_is_named_whole_or_with_the_slash_escaped(engine: Engine) -> None:
+    """`教育局/体育局` is one body's name, not 体育局 under 教育局 (#17): the whole name as
+    typed finds it, `\\/` writes its slash in `parent/name`, and the paths offered where the
+    name repeats are written so, ready to copy."""
+    with engine.begin() as connection:
+        w = Warehouse(connection)
+        for city in ("合成丙市", "合成丁市"):
+            parent = w.agency(city, "prefecture")
+            w.agency("教育局/体育局", "county", parent=parent)
+        w.agency("教育局", "county", parent=w.agency("合成戊市", "prefecture"))
+    with pytest.raises(AmbiguousName) as ambiguous:
+        _find(engine, "教育局/体育局")
+    assert str(ambiguous.value) == (
+        "2 bodies are called '教育局/体育局': 合成丁市/教育局\\/体育局, 合成丙市/教育局\\/体育局; "
+        "name one of them as shown"
+    )
+    body = _find(engine, "合成丙市/教育局\\/体育局")
+    assert (body.name, body.parent_name, body.path) == (
+        "教育局/体育局",
+        "合成丙市",
+        "合成丙市/教育局\\/体育局",
+    )
+    with pytest.raises(NotFound, match="no reporting body called '教育局/财政局'"):
+        _find(engine, "教育局/财政局")  # no such name: 财政局 under 教育局, which has none

@@ -75,7 +75,8 @@ def agency_option(*, multiple: bool = False, required: bool = False) -> Callable
         multiple=multiple,
         required=required,
         help="A reporting body: its name (安陆市), parent/name where names repeat "
-        "(孝感市/安陆市), or its 6-digit division code" + ("; repeatable." if multiple else "."),
+        "(孝感市/安陆市; a / in a name as \\/), or its 6-digit division code"
+        + ("; repeatable." if multiple else "."),
     )
 
 

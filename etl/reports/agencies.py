@@ -34,6 +34,9 @@ SIMILAR = 0.6
 
 _DIVISION_CODE = re.compile(r"\d{6}")
 
+#: A `/` between a parent's name and its child's: one not written `\/`.
+_SEPARATOR = re.compile(r"(?<!\\)/")
+
 
 @dataclass(frozen=True, slots=True)
 class Body:
@@ -45,8 +48,10 @@ class Body:
 
     @property
     def path(self) -> str:
-        """`parent/name`, the way to name the body where its name is not unique."""
-        return f"{self.parent_name}/{self.name}" if self.parent_name else self.name
+        """`parent/name`, the way to name the body where its name is not unique (a `/` in a
+        name written `\\/`)."""
+        names = [self.parent_name, self.name] if self.parent_name else [self.name]
+        return "/".join(map(_escaped, names))
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +70,7 @@ class _Candidate:
 
     def path(self, depth: int) -> str:
         """The name after up to `depth - 1` of its ancestors: `孝感市/安陆市` at depth 2."""
-        return "/".join([*reversed(self.ancestors[: depth - 1]), self.name])
+        return "/".join(map(_escaped, [*reversed(self.ancestors[: depth - 1]), self.name]))
 
 
 def find_agency(connection: Connection, name: str, *, merged: bool = False) -> Body:
@@ -73,7 +78,7 @@ def find_agency(connection: Connection, name: str, *, merged: bool = False) -> B
     division code); else `NotFound` with similar names, or `AmbiguousName` with the
     candidates as `parent/name`. With `merged`, the one merged body so named, as itself (for
     `ogi agencies unmerge`)."""
-    parts = [part.strip() for part in name.split("/") if part.strip()]
+    parts = _name_parts(connection, name)
     if not parts:
         raise NotFound("name a reporting body: its name, parent/name, or its division code")
     *parents, own = parts
@@ -110,6 +115,23 @@ def find_agency(connection: Connection, name: str, *, merged: bool = False) -> B
             f"{', '.join(_distinct_paths(connection, candidates))}; name one of them as shown"
         )
     return candidates[0].body
+
+
+def _name_parts(connection: Connection, name: str) -> list[str]:
+    """The names in `name`, parents first: split at each `/`, where a `/` in a name is written
+    `\\/`; but a body whose whole name is `name`, slashes and all, is named by it as typed."""
+    whole = name.strip()
+    if "/" in whole:
+        exact = select(Agency.agency_id).where(Agency.name == whole).limit(1)
+        if connection.execute(exact).first() is not None:
+            return [whole]
+    parts = (part.replace("\\/", "/").strip() for part in _SEPARATOR.split(name))
+    return [part for part in parts if part]
+
+
+def _escaped(name: str) -> str:
+    """A name as `parent/name` spells it: its own `/` written `\\/`."""
+    return name.replace("/", "\\/")
 
 
 def find_children(connection: Connection, name: str) -> list[Body]:
