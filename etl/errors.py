@@ -76,6 +76,12 @@ class InputNotFound(WarehouseError):
     exit_code = ExitCode.FAILED
 
 
+class InputRefused(WarehouseError):
+    """A path given to validate or load is no regular file or directory (a link, a pipe)."""
+
+    exit_code = ExitCode.FAILED
+
+
 # Runs and locking
 
 

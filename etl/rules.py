@@ -28,6 +28,16 @@ READING_RULES: tuple[Rule, ...] = (
     Rule("file.corrupt", "error", "the file can be opened and read to its end"),
     Rule("file.too_large", "error", "the file, and each part of it unpacked, is of a sane size"),
     Rule("file.encoding", "error", "a CSV file decodes (UTF-8, GBK/GB18030) to sensible labels"),
+    Rule(
+        "file.not_regular",
+        "error",
+        "a file of a folder read is a regular file inside it, not a link, pipe or device",
+    ),
+    Rule(
+        "file.unreadable",
+        "error",
+        "a reader reads the file to its end within its memory and time, without crashing",
+    ),
     Rule("sheet.missing", "error", "every sheet the layout requires is present"),
     Rule("header.agency_missing", "error", "the reporting body is named"),
     Rule("header.year_invalid", "error", "the year is a whole number from 2008 to this year"),

@@ -2,10 +2,13 @@
 
 Every command, report and finding formats a value through `format_value`, so that 8052 is
 `8052` and 88.6 is `88.6` in a terminal table, a CSV file, a Markdown page and a message alike.
+Text from outside (a body's name, a file's name) is shown through `printable`, so that no
+character in it acts on the terminal or the log it is written to.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -72,3 +75,31 @@ def format_value(value: object) -> str:
     if isinstance(value, Mapping):
         return ", ".join(f"{k}={v}" for k, v in value.items())
     return str(value)
+
+
+#: Characters a terminal acts on instead of showing them (C0 and C1 controls but tab and line
+#: feed, DEL, the bidirectional marks and overrides), and lone surrogates: the bytes of a file
+#: name that is not UTF-8, as `os.fsdecode` gives them.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+#: The same, tab and line feed too: in a name (of a file, a sheet) they are never meant.
+_UNPRINTABLE_IN_NAMES = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def printable(text: str, *, name: bool = False) -> str:
+    """`text` with what a terminal would act on escaped as `\\xNN` or `\\uNNNN` (a
+    name's tabs and line feeds too): `\\x1b[31m` is shown, never obeyed. A byte of a file
+    name that is not UTF-8 (a surrogate of `os.fsdecode`) is shown as the byte, `\\xff`."""
+    if text.isprintable():  # nearly always: no search needed
+        return text
+    return (_UNPRINTABLE_IN_NAMES if name else _UNPRINTABLE).sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's surrogateescape of the byte code - 0xDC00
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

@@ -163,4 +163,5 @@ def reader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> StandInReader:
     """A stand-in for `etl.extract.read_file` (see tests/standin.py); files go to tmp/inbox."""
     stand_in = StandInReader(tmp_path / "inbox")
     monkeypatch.setattr("etl.load.prepare.read_file", stand_in.read_file)
+    monkeypatch.setattr("etl.load.prepare.screen_file", stand_in.screen_file)
     return stand_in

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from etl.records import ExtractedReport, Extraction, FileFormat, Finding
 
@@ -20,7 +21,7 @@ class StandInReader:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.extractions: dict[Path, Extraction] = {}
-        self.encodings: list[str | None] = []
+        self._log = directory.parent / ".standin-reads"
 
     def add(
         self,
@@ -39,11 +40,21 @@ class StandInReader:
         )
         return path
 
+    @property
+    def encodings(self) -> list[str | None]:
+        """The encoding each read was given, in order (read in reader processes: logged to
+        a file beside the inbox)."""
+        if not self._log.exists():
+            return []
+        lines = self._log.read_text(encoding="utf-8").splitlines()
+        return [None if line == "-" else line for line in lines]
+
     def read_file(
-        self, path: Path, *, encoding: str | None = None, content: bytes | None = None
+        self, path: Path, *, encoding: str | None = None, content: bytes | None = None, **_: Any
     ) -> Extraction:
         """The extraction registered for `path`, as a fresh copy."""
-        self.encodings.append(encoding)
+        with self._log.open("a", encoding="utf-8") as log:
+            log.write(f"{encoding or '-'}\n")
         registered = self.extractions[Path(path).resolve()]
         return replace(
             registered,
@@ -51,3 +62,7 @@ class StandInReader:
             reports=[replace(r, facts=list(r.facts)) for r in registered.reports],
             findings=list(registered.findings),
         )
+
+    def screen_file(self, path: Path, content: bytes) -> Extraction | None:
+        """Registered files pass the screening (their bytes are no spreadsheet)."""
+        return None

@@ -260,8 +260,9 @@ def test_a_file_failing_halfway_leaves_no_figures(engine: Engine, reader: StandI
 def test_a_reader_bug_stops_the_run_after_the_files_before_it(
     engine: Engine, reader: StandInReader, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Files are read a batch at a time, then written: a file that breaks the reader still
-    stops the run in its turn, with every file before it loaded and none after it read."""
+    """Files are read ahead in a reader process, then written in order: a file that breaks
+    the reader (a bug of ours) still stops the run in its turn, with every file before it
+    loaded and none after it written."""
     paths = [
         reader.add(
             f"{n:02d}.xlsx", replace(anlu_2017(), header=replace(anlu_2017().header, year=2000 + n))
@@ -269,10 +270,8 @@ def test_a_reader_bug_stops_the_run_after_the_files_before_it(
         for n in range(10, 14)
     ]
     read = reader.read_file
-    seen: list[str] = []
 
     def breaks_on_the_third(path: Path, **options: Any) -> Any:
-        seen.append(path.name)
         if path.name == "12.xlsx":
             raise RuntimeError("synthetic reader bug")
         return read(path, **options)
@@ -281,7 +280,6 @@ def test_a_reader_bug_stops_the_run_after_the_files_before_it(
     with pytest.raises(RuntimeError, match="synthetic reader bug"):
         load_paths(engine, paths)
 
-    assert seen == ["10.xlsx", "11.xlsx", "12.xlsx"]
     assert rows(engine, "SELECT year FROM reports ORDER BY year") == [(2010,), (2011,)]
     assert rows(engine, "SELECT status, files_loaded FROM etl_runs") == [("failed", 2)]
 

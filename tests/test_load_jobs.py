@@ -109,19 +109,19 @@ def test_a_rerun_with_jobs_reads_no_file(
 ) -> None:
     written = generate(tmp_path / "inbox", bodies=6, years=[2017], seed=3)
     load_paths(engine, [written.directory], jobs=2)
-    handed_to_workers: list[list[Path]] = []
+    handed_to_readers: list[list[Any]] = []
     prepare = etl.runs.pipeline.prepare_files
 
-    def spy(paths: Iterable[Path], *args: Any, **kwargs: Any) -> Any:
-        handed = list(paths)
-        handed_to_workers.append(handed)
+    def spy(jobs: Iterable[Any], *args: Any, **kwargs: Any) -> Any:
+        handed = list(jobs)
+        handed_to_readers.append(handed)
         return prepare(handed, *args, **kwargs)
 
     monkeypatch.setattr(etl.runs.pipeline, "prepare_files", spy)
     again = load_paths(engine, [written.directory], jobs=2)
 
     assert (again.unchanged, again.loaded, again.figures_written) == (6, 0, 0)
-    assert handed_to_workers == [[]]
+    assert handed_to_readers == []  # no reader was even started
 
 
 def test_workers_are_handed_files_before_the_whole_run_is_hashed(
@@ -142,9 +142,9 @@ def test_workers_are_handed_files_before_the_whole_run_is_hashed(
         new = prescan.new_items()
 
         assert len(files) > 2 * etl.runs.pipeline.BATCH
-        assert next(new).path == files[3]
+        assert next(new)[0] == files[3]
         assert len(hashed) == etl.runs.pipeline.BATCH  # the first batch only
-        assert [item.path for item in new] == files[4:]
+        assert [path for path, _content, _digest in new] == files[4:]
         checked = [prescan.next_checked() for _ in files]
         run.finish()
     assert [item.path for item, _content, _digest, _row in checked] == files
@@ -178,31 +178,35 @@ def test_ogi_load_jobs(db_env: str, tmp_path: Path) -> None:
     assert "0 is not in the range x>=1" in bad.output
 
 
-def test_a_file_changed_after_a_worker_read_it_is_read_again(
+def test_a_reader_reads_the_bytes_the_writer_hashed(
     engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A reader is sent the bytes this process read and hashed, and opens no file: a file
+    changed once they were read is stored, and its figures read, as it was then."""
     first = generate(tmp_path / "inbox", bodies=1, years=[2017], seed=3).files[0]
     later = generate(tmp_path / "later", bodies=1, years=[2017], seed=4).files[0]
     assert first.name == later.name and first.read_bytes() != later.read_bytes()
+    original = tmp_path / "original" / first.name
+    original.parent.mkdir()
+    shutil.copy(first, original)
     writer = os.getpid()
 
-    def read_then_change(
-        path: Path, *, encoding: str | None = None, content: bytes | None = None
-    ) -> Any:
-        extraction = read_file(path, encoding=encoding, content=content)
-        if os.getpid() != writer:  # in the worker: the file changes once it has been read
-            shutil.copy(later, path)
+    def read_then_change(path: Path, **options: Any) -> Any:
+        extraction = read_file(path, **options)
+        if os.getpid() != writer:  # in the reader: the file changes once it has been read
+            shutil.copy(later, first)
         return extraction
 
     monkeypatch.setattr(etl.load.prepare, "read_file", read_then_change)
     summary = load_paths(engine, [first], jobs=2)
 
     assert summary.loaded == 1
+    assert first.read_bytes() == later.read_bytes()
     with engine.connect() as connection:
         stored = connection.execute(text("SELECT sha256, content FROM source_files")).one()
-    assert stored.sha256 == hashlib.sha256(later.read_bytes()).hexdigest()
-    assert bytes(stored.content) == later.read_bytes()
-    assert _stored(engine) == _read([later])
+    assert stored.sha256 == hashlib.sha256(original.read_bytes()).hexdigest()
+    assert bytes(stored.content) == original.read_bytes()
+    assert _stored(engine) == _read([original])
 
 
 @given(

@@ -87,6 +87,6 @@ jobs_option = click.option(
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Read and check files in N processes (this one and N-1 workers); writing stays in "
-    "order, one file at a time.",
+    help="Read and check files in N reader processes, each within its memory and time "
+    "limits; this one writes, in order, one file at a time.",
 )

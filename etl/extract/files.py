@@ -1,8 +1,10 @@
 """What kind of file this is, whether it is safe to open, and which formulas lack a value.
 
 Everything here looks at bytes before any spreadsheet library does: the size cap, the zip's
-declared sizes and compression ratios (zip bombs) and the sheet XML of an xlsx, which is the one
-place a formula without a cached value can be seen (calamine reads such a cell as blank).
+declared sizes and compression ratios (zip bombs), the extent of each sheet and the size of the
+shared-string table as the XML declares them and as its cells reach (a reader sets aside room
+for all of it at once), and the sheet XML of an xlsx, which is the one place a formula without
+a cached value can be seen (calamine reads such a cell as blank).
 """
 
 from __future__ import annotations
@@ -32,8 +34,11 @@ MAX_RATIO = 200
 _RATIO_FLOOR = 1024 * 1024
 #: Largest number of parts in a workbook.
 MAX_PARTS = 5_000
-#: Largest number of cells of one sheet (rows × columns of its used area).
+#: Largest number of cells of one sheet: rows × columns from A1 to its last cell, as its
+#: `<dimension>` declares it and as its cells reach (each checked before a reader opens it).
 MAX_SHEET_CELLS = 5_000_000
+#: Largest number of strings a workbook's shared-string table may declare.
+MAX_SHARED_STRINGS = 5_000_000
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -55,8 +60,15 @@ class Sniffed:
     archive: zipfile.ZipFile | None = None
 
 
-def sniff_file(path: Path, *, keep_open: bool = False, content: bytes | None = None) -> Sniffed:
-    """Recognise the file by its bytes and check its size; zips also by their declared parts.
+def sniff_file(
+    path: Path,
+    *,
+    keep_open: bool = False,
+    content: bytes | None = None,
+    check_sheets: bool = True,
+) -> Sniffed:
+    """Recognise the file by its bytes and check its size; zips also by their declared parts
+    and, with `check_sheets`, by the extent of their sheets (`sheet_findings`).
 
     With `keep_open`, an accepted xlsx comes with its zip still open (`Sniffed.archive`).
     `content` is the file's bytes when the caller has read them (they are looked at instead).
@@ -68,16 +80,15 @@ def sniff_file(path: Path, *, keep_open: bool = False, content: bytes | None = N
     if size == 0:
         return _reject("file.corrupt", where, "a spreadsheet", "an empty file")
     if size > MAX_FILE_BYTES:
-        return _reject(
-            "file.too_large", where, f"at most {_mb(MAX_FILE_BYTES)}", f"a file of {_mb(size)}"
-        )
+        return Sniffed(None, size_findings(where, size))
     if content is None:
         with path.open("rb") as stream:
             head = stream.read(8)
     else:
         head = content[:8]
     if head.startswith(b"PK"):
-        return _sniff_zip(path if content is None else io.BytesIO(content), where, keep_open)
+        source = path if content is None else io.BytesIO(content)
+        return _sniff_zip(source, where, keep_open, check_sheets)
     if head == _OLE2:
         return Sniffed("xls")
     if head.startswith(b"%PDF"):
@@ -92,12 +103,26 @@ def sniff_file(path: Path, *, keep_open: bool = False, content: bytes | None = N
 _WANTED = "an xlsx, xls or csv spreadsheet"
 
 
-def _sniff_zip(file: Path | io.BytesIO, where: Location, keep_open: bool) -> Sniffed:
+def size_findings(where: Location, size: int) -> list[Finding]:
+    """The finding of a file larger than `MAX_FILE_BYTES` (none for one within it)."""
+    if size <= MAX_FILE_BYTES:
+        return []
+    expected, found = f"at most {_mb(MAX_FILE_BYTES)}", f"a file of {_mb(size)}"
+    return _reject("file.too_large", where, expected, found).findings
+
+
+def _sniff_zip(
+    file: Path | io.BytesIO, where: Location, keep_open: bool, check_sheets: bool
+) -> Sniffed:
     try:
         archive = zipfile.ZipFile(file)
     except (zipfile.BadZipFile, OSError) as exc:
         return _reject("file.corrupt", where, "a complete xlsx workbook", f"a damaged zip ({exc})")
     sniffed = _check_parts(archive.infolist(), where)
+    if check_sheets and sniffed.file_format is not None:
+        findings = sheet_findings(archive, where)
+        if findings:
+            sniffed = Sniffed(None, findings)
     if keep_open and sniffed.file_format is not None:
         sniffed.archive = archive
     else:
@@ -130,6 +155,209 @@ def _check_parts(parts: list[zipfile.ZipInfo], where: Location) -> Sniffed:
                 f"{part.filename} unpacking to {_mb(part.file_size)} ({ratio:.0f}:1, a zip bomb?)",
             )
     return Sniffed("xlsx")
+
+
+def sheet_findings(archive: zipfile.ZipFile, where: Location) -> list[Finding]:
+    """Sheets whose declared or real extent is past `MAX_SHEET_CELLS`, and a shared-string
+    table declared past `MAX_SHARED_STRINGS`, found in the XML before a reader sees it.
+
+    python-calamine sets aside a sheet's whole extent at once, from its first cell to its last,
+    and the shared strings' declared count: a sheet holding A1 and XFD1048576 asked for 512 GB
+    and aborted the process, and every run after it (#17). Only what can be found cheaply is
+    looked at (the cells' `r="..."` references, streamed); what a reader still does with a
+    hostile file is bounded by the memory ceiling of the process reading it
+    (`etl.load.sandbox`).
+    """
+    found: list[Finding] = []
+    for index in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+        info = archive.NameToInfo.get(index)
+        if info is not None and info.file_size > MAX_INDEX_PART_BYTES:
+            expected = f"{index} of at most {_mb(MAX_INDEX_PART_BYTES)}"
+            found_size = f"{index} unpacking to {_mb(info.file_size)}"
+            return _reject("file.too_large", where, expected, found_size).findings
+    try:
+        parts = _sheet_parts(archive)
+        for name, part in parts.items():
+            extent = _sheet_extent(archive, part)
+            if extent is not None:
+                declared, ref, cells = extent
+                found.append(_too_large(where, name, declared, ref, cells))
+        for part in _shared_strings_parts(archive):
+            count = _shared_strings_declared(archive, part)
+            if count > MAX_SHARED_STRINGS:
+                shown = f"a shared-string table declaring {count:,} strings"
+                expected = f"at most {MAX_SHARED_STRINGS:,} shared strings"
+                found += _reject("file.too_large", where, expected, shown).findings
+    except (ElementTree.ParseError, zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+        # (a billion laughs in workbook.xml ends here too: expat refuses the amplification)
+        found += _reject(
+            "file.corrupt",
+            where,
+            "a complete xlsx workbook",
+            f"a damaged workbook ({type(exc).__name__}: {exc})",
+        ).findings
+    return found
+
+
+def _too_large(where: Location, sheet: str, declared: bool, ref: str, cells: int) -> Finding:
+    how = "declares" if declared else "has a cell at"
+    found = f"a sheet that {how} {ref}: {cells:,} cells from A1"
+    expected = f"at most {MAX_SHEET_CELLS:,} cells in a sheet"
+    message = f"expected {expected}, found {found}"
+    return rules.finding(
+        "file.too_large", Location(where.file, sheet), message, found=found, expected=expected
+    )
+
+
+#: A cell's (or row's) reference, `r="C5"`, as far as a first look needs: a column of two
+#: letters or more, or a row of four digits or more. Sheets without one reach no further than
+#: Z999 (25,974 cells) and are not looked at again; the others are scanned cell by cell.
+#: (A reference spelt `r = "C5"` is not seen: the memory ceiling is what holds then.)
+_FAR_REF = re.compile(rb"r=[\"'](?:[A-Za-z]{2}|[A-Za-z]?[0-9]{4})")
+_REF = re.compile(rb"r=[\"']([A-Za-z]*)([0-9]*)[\"']")
+_NEAR_CELLS = 26 * 999
+_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?ref=[\"']([^\"']*)[\"']")
+_SST = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sst\s[^>]*>")
+_COUNT = re.compile(rb"\s(?:count|uniqueCount)=[\"']\s*([0-9]+)")
+_CELL_REF = re.compile(r"\$?([A-Za-z]+)\$?([0-9]+)")
+#: Bytes of a part inflated at a time while scanning it, and kept from one piece to the next
+#: (a reference cut in two is still seen whole).
+_SCAN_CHUNK = 4 * 1024 * 1024
+_SCAN_OVERLAP = 64
+#: Where a sheet's `<dimension>` and a shared-string table's counts are looked for.
+_HEAD_BYTES = 64 * 1024
+#: Largest the parts that index a workbook (workbook.xml and its relationships) may unpack
+#: to: they are parsed whole, and a few kilobytes list a thousand sheets.
+MAX_INDEX_PART_BYTES = 16 * 1024 * 1024
+_XML_SPACE = b" \t\r\n"
+
+
+def _sheet_extent(archive: zipfile.ZipFile, part: str) -> tuple[bool, str, int] | None:
+    """(declared?, the reference, its cells from A1) for a sheet past `MAX_SHEET_CELLS`, by
+    its `<dimension>` or by its farthest cell; None for a sheet within it."""
+    far = MAX_SHEET_CELLS < _NEAR_CELLS
+    for n, window in enumerate(_windows(_inflated(archive, part))):
+        if n == 0 and (dimension := _DIMENSION.search(window, 0, _HEAD_BYTES)) is not None:
+            ref = dimension.group(1).decode("ascii", "replace").split(":")[-1].strip()
+            cells = _cells_to(ref)
+            if cells > MAX_SHEET_CELLS:
+                return True, ref, cells
+        if far or _reaches_far(window):
+            far = True
+            break
+    if not far:
+        return None
+    rows = columns = 0
+    letters: set[bytes] = set()
+    for window in _windows(_inflated(archive, part)):
+        for match in _REF.finditer(window):
+            start = match.start()
+            if start and window[start - 1] in _XML_SPACE:
+                column, row = match.groups()
+                letters.add(column)
+                if row:
+                    rows = max(rows, int(row))
+    for column in letters:
+        columns = max(columns, _column_number(column.decode("ascii")))
+    if rows * columns > MAX_SHEET_CELLS:
+        return False, f"{_column_name(columns)}{rows}", rows * columns
+    return None
+
+
+def _reaches_far(window: bytes) -> bool:
+    """Whether a cell's reference has two letters or four digits (see `_FAR_REF`)."""
+    for match in _FAR_REF.finditer(window):
+        start = match.start()
+        if start and window[start - 1] in _XML_SPACE:
+            return True
+    return False
+
+
+def _windows(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The chunks, each preceded by the end of the one before (`_SCAN_OVERLAP` bytes)."""
+    tail = b""
+    for chunk in chunks:
+        yield tail + chunk if tail else chunk
+        tail = chunk[-_SCAN_OVERLAP:]
+
+
+def _inflated(archive: zipfile.ZipFile, part: str, size: int = _SCAN_CHUNK) -> Iterator[bytes]:
+    """A part's bytes, `size` at a time, never more than it declares (a part that unpacks to
+    more is cut there: the reader finds it damaged)."""
+    info = archive.getinfo(part)
+    left = info.file_size
+    if left <= 0:  # (zlib's max_length of 0 would mean no limit)
+        return
+    stored = _stored_part(archive, part)
+    if stored is None or stored[1] != zipfile.ZIP_DEFLATED:
+        with archive.open(info) as stream:  # zipfile's own reading, its errors included
+            while left > 0 and (chunk := stream.read(min(size, left))):
+                left -= len(chunk)
+                yield chunk
+        return
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    chunk = inflater.decompress(stored[0], min(size, left))
+    while chunk and left > 0:
+        left -= len(chunk)
+        yield chunk
+        chunk = inflater.decompress(inflater.unconsumed_tail, min(size, max(left, 1)))
+
+
+def _shared_strings_parts(archive: zipfile.ZipFile) -> list[str]:
+    """The parts the workbook's relationships name as its shared strings (or the usual one)."""
+    rels_part = "xl/_rels/workbook.xml.rels"
+    stored = _stored_part(archive, rels_part)
+    named = None if stored is None else _shared_by_stored.get(stored)
+    if named is None:
+        named = ("xl/sharedStrings.xml",)
+        if rels_part in archive.NameToInfo:
+            rels = ElementTree.fromstring(archive.read(rels_part))
+            for rel in rels.iter(f"{_PKG_REL}Relationship"):
+                if rel.get("Type", "").endswith("/sharedStrings"):
+                    target = rel.get("Target", "")
+                    part = target.lstrip("/") if target[:1] == "/" else f"xl/{target}"
+                    named += (posixpath.normpath(part),)
+        if stored is not None:
+            if len(_shared_by_stored) >= 256:
+                _shared_by_stored.clear()
+            _shared_by_stored[stored] = named
+    return sorted({part for part in named if part in archive.NameToInfo})
+
+
+#: `_shared_strings_parts` by the workbook's relationships as stored (see `_targets_by_stored`).
+_shared_by_stored: dict[tuple[bytes, int, int, int], tuple[str, ...]] = {}
+
+
+def _shared_strings_declared(archive: zipfile.ZipFile, part: str) -> int:
+    """The larger of the counts the shared-string table declares (`count`, `uniqueCount`)."""
+    head = next(_inflated(archive, part, _HEAD_BYTES), b"")
+    tag = _SST.search(head)
+    if tag is None:
+        return 0
+    return max((int(n) for n in _COUNT.findall(tag.group(0))), default=0)
+
+
+def _cells_to(ref: str) -> int:
+    """Cells from A1 to `ref` (`C5`: 15); 0 for what is not a cell reference."""
+    match = _CELL_REF.fullmatch(ref.strip())
+    if match is None:
+        return 0
+    return _column_number(match.group(1)) * int(match.group(2))
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _column_name(number: int) -> str:
+    name = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        name = chr(65 + rest) + name
+    return name
 
 
 def uncached_formulas(path: Path) -> dict[tuple[str, str], str]:

@@ -1,28 +1,31 @@
-"""Reading files and checking them without the warehouse, here or in worker processes.
+"""Reading files and checking them without the warehouse, in reader processes.
 
 Reading a workbook and applying the rules that need no database (the measure catalogue, the
 consistency rules of one report) is most of a load's work and independent from file to file,
-so `--jobs N` does it in N worker processes while this process writes, one file at a time
-and in the order the files were given (see `etl.runs.pipeline`). What the workers hand back is a
-`PreparedFile`: the bytes' SHA-256, the extraction and its findings, and the rows to insert
-(`for_writer`: without the bytes, and without the facts the writer no longer reads).
+so it happens in reader processes (`etl.load.sandbox.ReaderPool`, `--jobs N` of them) while
+this process writes, one file at a time and in the order the files were given (see
+`etl.runs.pipeline`). A reader works under a memory ceiling and a clock, so that a hostile file
+costs only itself; before a file goes to one, this process looks at its bytes for what would
+make a reader set aside more than the limits allow (`etl.extract.screen_file`). What a reader
+hands back is a `PreparedFile`: the bytes' SHA-256, the extraction and its findings, and the
+rows to insert (`for_writer`: without the bytes, and without the facts the writer no longer
+reads).
 """
 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeAlias, TypeVar
 
 from etl.checks import check_report, cross_year_measures
-from etl.extract import read_file
+from etl.extract import read_file, screen_file
 from etl.load.fact_rows import Catalogue, StagedTable, fact_findings, stage_rows
+from etl.load.sandbox import ReaderPool, ReadFailure
 from etl.records import ExtractedReport, Extraction, Finding
 
 T = TypeVar("T")
@@ -31,16 +34,8 @@ T = TypeVar("T")
 #: stand-in): path, encoding, content.
 Reader = Callable[[Path, str | None, bytes], Extraction]
 
-
-#: How many files each worker is given to read ahead, whatever the writer is doing: enough that
-#: a worker never waits for work, few enough that the writer still finds files to read in its
-#: idle time (CHANGELOG.md has the measurements).
-READ_AHEAD_PER_WORKER = 32
-#: Files a worker is given at a time: fewer, larger messages between the processes.
-FILES_PER_TASK = 8
-#: How many batches (of the workers' and this process's) may be read and not yet taken, per
-#: worker: what bounds memory however many files a run has.
-HELD_BATCHES_PER_WORKER = 8
+#: A file to prepare: the path it is named by, its bytes and their `digest_of`.
+Job = tuple[Path, bytes, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,26 +57,21 @@ class PreparedFile:
     staged: tuple[tuple[StagedTable, ...] | None, ...] = ()
 
 
+#: A file prepared (`prepare_files`): read and checked, the error reading it raised, or the
+#: failure of a file that stopped its reader.
+Prepared: TypeAlias = PreparedFile | Exception | ReadFailure
+
+
 def read_extraction(path: Path, encoding: str | None, content: bytes) -> Extraction:
-    """Read a file's bytes with the readers of `etl.extract` (tests swap `read_file` for a
-    stand-in; worker processes forked afterwards inherit it)."""
-    return read_file(path, encoding=encoding, content=content)
+    """Read a file's bytes, screened already (`screen_file`), with the readers of
+    `etl.extract` (tests swap `read_file` and `screen_file` for stand-ins; reader processes
+    forked afterwards inherit them)."""
+    return read_file(path, encoding=encoding, content=content, screened=True)
 
 
 def digest_of(content: bytes) -> str:
     """The SHA-256 a file is known by."""
     return hashlib.sha256(content).hexdigest()
-
-
-def prepare_file(
-    path: Path, read: Reader, *, encoding: str | None = None, catalogue: Catalogue | None = None
-) -> PreparedFile:
-    """Read `path` with `read` and apply the checks that need no database; given the
-    catalogue, also stage the rows of the reports that have no error."""
-    content = path.read_bytes()
-    return prepare_content(
-        path, content, digest_of(content), read, encoding=encoding, catalogue=catalogue
-    )
 
 
 def prepare_content(
@@ -93,7 +83,8 @@ def prepare_content(
     encoding: str | None = None,
     catalogue: Catalogue | None = None,
 ) -> PreparedFile:
-    """`prepare_file` of bytes already read from `path`, and their `digest_of`."""
+    """Read a file's bytes (and their `digest_of`) with `read` and apply the checks that need
+    no database; given the catalogue, also stage the rows of the reports that have no error."""
     extraction = read(path, encoding, content)
     checked = report_checks(extraction, catalogue)
     staged = tuple(
@@ -103,17 +94,6 @@ def prepare_content(
         for report, found in zip(extraction.reports, checked, strict=True)
     )
     return PreparedFile(path, content, digest, extraction, checked, staged)
-
-
-def prepare_or_error(
-    path: Path, read: Reader, *, encoding: str | None = None, catalogue: Catalogue | None = None
-) -> PreparedFile | Exception:
-    """`prepare_file`, or the error that reading the file raised (a bug in a reader, a file
-    that vanished): the run decides whether it stops there (`etl.runs.run.RunOptions`)."""
-    try:
-        return prepare_file(path, read, encoding=encoding, catalogue=catalogue)
-    except Exception as exc:
-        return exc
 
 
 def _has_error(findings: tuple[Finding, ...]) -> bool:
@@ -133,93 +113,77 @@ def report_checks(
 
 
 def prepare_files(
-    paths: Iterable[Path],
+    jobs: Iterable[Job],
     read: Reader,
     *,
     encoding: str | None = None,
     catalogue: Catalogue | None = None,
-    jobs: int = 1,
-) -> Iterator[PreparedFile | Exception]:
-    """`prepare_or_error` for each path, in order; with `jobs` > 1 in that many processes: this
-    one, which also takes what they prepared (to write it), and `jobs` - 1 workers.
+    readers: int = 1,
+) -> Iterator[Prepared]:
+    """Each file prepared, in order: screened in this process (`screen_file`: a file refused
+    so is prepared here, from its findings), the others read and checked by `readers` reader
+    processes (`etl.load.sandbox.ReaderPool`), which send back what they read (`for_writer`)
+    without the bytes this process holds.
 
-    Files go `FILES_PER_TASK` at a time to the workers, each kept `READ_AHEAD_PER_WORKER`
-    files ahead whenever this process looks (not only when it takes their batches), with at
-    most `HELD_BATCHES_PER_WORKER` batches per worker read and not yet taken. Whenever the
-    next files in order are not ready yet, this process prepares the following ones itself
-    rather than wait. On two cores, two worker processes and the writer took turns on the
-    cores; one worker and a writer that reads in its idle time keep both busy with less
-    switching and less sent between processes.
-
-    Workers send back what they read (`for_writer`) without the files' bytes, which this
-    process reads again (from the page cache) when it takes each file: a file whose bytes no
-    longer have the digest the worker saw changed while the run read it, and is prepared
-    again here, so the bytes, digest and figures always agree.
+    A file's result is its `PreparedFile`; or the error reading it raised (a bug in a reader:
+    the run decides whether it stops there, `etl.runs.run.RunOptions`); or the `ReadFailure`
+    of a file that stopped its reader (recorded, and the run goes on).
     """
-    if jobs <= 1:
-        for path in paths:
-            yield prepare_or_error(path, read, encoding=encoding, catalogue=catalogue)
-        return
+    # In file order: a file prepared here, or None and the bytes of one a reader prepares.
+    order: deque[tuple[Prepared | None, bytes]] = deque()
 
-    def here(batch: tuple[Path, ...]) -> list[PreparedFile | Exception]:
-        return [
-            prepare_or_error(path, read, encoding=encoding, catalogue=catalogue) for path in batch
-        ]
+    def to_readers() -> Iterator[tuple[Path, Job]]:
+        for path, content, digest in jobs:
+            refused = screen_file(path, content)
+            if refused is None:
+                order.append((None, content))
+                yield path, (path, content, digest)
+            else:
+                order.append((_refused(path, content, digest, refused, catalogue), content))
 
-    # fork: workers start at once and share the loaded code; they never touch the database
-    # connections they inherit (SQLAlchemy's rule for pools across fork).
-    context = multiprocessing.get_context("fork")
-    workers = jobs - 1
-    in_flight = max(1, workers * READ_AHEAD_PER_WORKER // FILES_PER_TASK)
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(read, encoding, catalogue)
-    ) as pool:
-        tasks = batches(paths, FILES_PER_TASK)
-        # In file order: the workers' batches (futures) and those prepared here (lists).
-        pending: deque[Future[list[PreparedFile | Exception]] | list[PreparedFile | Exception]]
-        pending = deque()
-        limit = HELD_BATCHES_PER_WORKER * workers
-
-        def top_up() -> None:
-            """Give the workers files until each has `READ_AHEAD_PER_WORKER` to read."""
-            outstanding = sum(isinstance(p, Future) and not p.done() for p in pending)
-            while outstanding < in_flight and len(pending) < limit:
-                task = next(tasks, None)
-                if task is None:
-                    return
-                pending.append(pool.submit(_prepare_in_worker, task))
-                outstanding += 1
-
+    _start_worker(read, encoding, catalogue)  # what the readers, forked later, work with
+    with ReaderPool(_prepare_job, readers=readers) as pool:
+        from_readers = pool.map(to_readers())
         while True:
-            top_up()
-            if not pending:
-                break
-            head = pending[0]
-            if isinstance(head, Future) and not head.done() and len(pending) < limit:
-                following = next(tasks, None)
-                if following is not None:  # rather than wait for a worker
-                    pending.append(here(following))
+            if not order and not _advance(from_readers, order):
+                return
+            while order:
+                here, content = order.popleft()
+                if here is not None:
+                    yield here
                     continue
-            pending.popleft()
-            if not isinstance(head, Future):
-                yield from head
-                continue
-            done = head.result()
-            top_up()  # before this batch is written
-            for shipped in done:
-                if isinstance(shipped, Exception):
-                    yield shipped
-                    continue
-                path = shipped.path
-                try:
-                    content = path.read_bytes()
-                except OSError as exc:  # gone since the worker read it
-                    yield exc
-                    continue
-                if digest_of(content) == shipped.digest:
-                    yield replace(shipped, content=content)
-                else:  # changed since the worker read it
-                    yield prepare_or_error(path, read, encoding=encoding, catalogue=catalogue)
+                shipped = next(from_readers)
+                if isinstance(shipped, PreparedFile):
+                    shipped = replace(shipped, content=content)
+                yield shipped
+
+
+def _refused(
+    path: Path, content: bytes, digest: str, extraction: Extraction, catalogue: Catalogue | None
+) -> PreparedFile:
+    """A file `screen_file` refused, prepared from its findings."""
+    return prepare_content(path, content, digest, lambda *_: extraction, catalogue=catalogue)
+
+
+def prepare_refused(path: Path, digest: str, finding: Finding) -> PreparedFile:
+    """A file refused before its bytes were read (a link, a pipe, a file too large), prepared
+    from the finding: none of its content is kept."""
+    return PreparedFile(path, b"", digest, Extraction(path, None, findings=[finding]), ())
+
+
+def _advance(results: Iterator[Prepared], order: deque[tuple[Prepared | None, bytes]]) -> bool:
+    """With nothing in `order`, have the readers take more files, which puts them there:
+    False when there are none. The result that came back first is put back in its place."""
+    first = next(results, None)
+    if first is None:
+        return bool(order)
+    for n, (here, content) in enumerate(order):
+        if here is None:  # the first file a reader took: the result is its
+            if isinstance(first, PreparedFile):
+                first = replace(first, content=content)
+            order[n] = (first, content)
+            return True
+    raise AssertionError("a reader's result for no file")
 
 
 def batches(items: Iterable[T], size: int) -> Iterator[tuple[T, ...]]:
@@ -237,11 +201,22 @@ def _start_worker(read: Reader, encoding: str | None, catalogue: Catalogue | Non
     _worker = (read, encoding, catalogue)
 
 
-def _prepare_in_worker(paths: tuple[Path, ...]) -> list[PreparedFile | Exception]:
-    assert _worker is not None, "worker not started"
+def _prepare_job(job: Job) -> PreparedFile | Exception:
+    """In a reader: `prepare_content` of a file, as `for_writer` sends it, or the error it
+    raised. Running out of memory or stack is the file's doing, not ours: it goes to the
+    reader pool, which records it (`etl.load.sandbox`)."""
+    assert _worker is not None, "reader not started"
     read, encoding, catalogue = _worker
-    done = (prepare_or_error(path, read, encoding=encoding, catalogue=catalogue) for path in paths)
-    return [p if isinstance(p, Exception) else for_writer(p) for p in done]
+    path, content, digest = job
+    try:
+        prepared = prepare_content(
+            path, content, digest, read, encoding=encoding, catalogue=catalogue
+        )
+    except (MemoryError, RecursionError):
+        raise
+    except Exception as exc:
+        return exc
+    return for_writer(prepared)
 
 
 def for_writer(prepared: PreparedFile) -> PreparedFile:

@@ -1,9 +1,12 @@
 """Every finding about a file, without writing anything: reading, the rules, and, given the
-warehouse, the catalogue and each body's report of the year before."""
+warehouse, the catalogue and each body's report of the year before. Files are read as a run
+reads them (`etl.load.prepare.prepare_files`: screened here, read in a reader process), so a
+hostile file is a finding, not the end of `ogi validate`."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import ExitStack
 from functools import cache
 from pathlib import Path
 
@@ -13,11 +16,13 @@ from etl.bodies.resolve import Identity, identify
 from etl.checks import check_across_years
 from etl.consistency import CONSISTENCY_RULES, is_cross_year
 from etl.db import connect
+from etl.errors import InputNotFound
 from etl.load.fact_rows import Catalogue
-from etl.load.prepare import read_extraction, report_checks
+from etl.load.prepare import digest_of, prepare_files, read_extraction, report_checks
+from etl.load.sandbox import ReadFailure
 from etl.records import Extraction, Finding, Location
 from etl.rules import finding
-from etl.runs.sources import collect_files
+from etl.runs.sources import list_files, read_content
 from etl.warehouse_facts import previous_report
 
 
@@ -27,21 +32,45 @@ def validate_file(
     """Every finding about a file: reading, consistency, and, given the warehouse, the
     catalogue and last year's report. Writes nothing.
     """
-    extraction = read_extraction(path, encoding, path.read_bytes())
-    if engine is None:
-        return validate_extraction(extraction)
-    with connect(engine) as connection:
-        return validate_extraction(extraction, connection)
+    [(_, findings)] = validate_paths([path], engine=engine, encoding=encoding)
+    return findings
 
 
 def validate_paths(
     paths: Sequence[Path], *, engine: Engine | None = None, encoding: str | None = None
 ) -> list[tuple[Path, list[Finding]]]:
-    """`validate_file` for every file given or found under the directories given."""
-    return [
-        (path, validate_file(path, engine=engine, encoding=encoding))
-        for path in collect_files(paths)
+    """`validate_file` for every file given or found under the directories given, each with
+    the path it is shown by (`etl.runs.sources.SourceItem.shown`)."""
+    items = list_files(paths)
+    contents: list[bytes | Finding] = []
+    for item in items:
+        try:
+            contents.append(read_content(item))
+        except OSError as exc:
+            raise InputNotFound(f"{item.shown}: {exc.strerror or exc}") from exc
+    jobs = [
+        (item.shown, content, digest_of(content))
+        for item, content in zip(items, contents, strict=True)
+        if isinstance(content, bytes)
     ]
+    with ExitStack() as stack:
+        connection = None if engine is None else stack.enter_context(connect(engine))
+        catalogue = None if connection is None else Catalogue.load(connection)
+        prepared = prepare_files(jobs, read_extraction, encoding=encoding, catalogue=catalogue)
+        results = []
+        for item, content in zip(items, contents, strict=True):
+            if isinstance(content, Finding):
+                results.append((item.shown, [content]))
+                continue
+            found = next(prepared)
+            if isinstance(found, ReadFailure):
+                results.append((item.shown, [found.finding]))
+            elif isinstance(found, Exception):
+                raise found  # a bug of ours: its traceback
+            else:
+                checked = found.report_findings
+                results.append((item.shown, file_findings(found.extraction, checked, connection)))
+        return results
 
 
 def validate_extraction(

@@ -3,9 +3,10 @@
 Files go `BATCH` at a time: their bytes hashed, looked up among the contents loaded before in
 one query, the new ones read and checked, then written one transaction each
 (`etl.load.write`). Content loaded before is `unchanged` (one rule: its `source_files` row is
-not `rejected`) and is never read. With `jobs` > 1, worker processes read and check the new
-files (`etl.load.prepare.prepare_files`) while this process writes them, still in order, so
-the warehouse ends the same whatever `jobs` is.
+not `rejected`) and is never read. Reader processes, `jobs` of them, read and check the new
+files (`etl.load.prepare.prepare_files`) while this process writes them, in order, so the
+warehouse ends the same whatever `jobs` is; a file that stops its reader (a crash, no more
+memory or time) is recorded failed and the run goes on (`Run.unreadable`).
 """
 
 from __future__ import annotations
@@ -17,16 +18,19 @@ from dataclasses import replace
 from etl.db import connect
 from etl.load.lineage import FileResult, SourceFileRow, find_source_files
 from etl.load.prepare import (
-    PreparedFile,
+    Job,
+    Prepared,
     batches,
     digest_of,
-    prepare_content,
     prepare_files,
+    prepare_refused,
     read_extraction,
 )
+from etl.load.sandbox import ReadFailure
 from etl.load.write import load_prepared, record_unchanged
+from etl.records import Finding
 from etl.runs.run import Run
-from etl.runs.sources import HASH_BATCH, FileSource, SourceItem, touch_hashes
+from etl.runs.sources import HASH_BATCH, FileSource, SourceItem, read_content, touch_hashes
 
 #: Files held at once: hashed and looked up together among those loaded before, then read and
 #: checked together, then written one transaction each. Each stage's code and data stay in the
@@ -52,10 +56,12 @@ def load_files(run: Run, source: FileSource) -> None:
         source.close()
 
 
-def _write(run: Run, item: SourceItem, prepared: PreparedFile | Exception) -> FileResult:
+def _write(run: Run, item: SourceItem, prepared: Prepared) -> FileResult:
+    if isinstance(prepared, ReadFailure):
+        return run.unreadable(item.shown, prepared)
     if isinstance(prepared, Exception):
         return run.broken(item.shown, prepared)
-    if item.shown != item.path:
+    if prepared.path != item.shown:
         prepared = replace(prepared, path=item.shown)
     try:
         return run.retried(
@@ -77,18 +83,22 @@ def _take(run: Run, source: FileSource, item: SourceItem, result: FileResult) ->
     source.done(run, item, result)
 
 
+#: A file of the run as `_Checked` found it: its bytes (or the finding refusing it, or None
+#: when it could not be read), their digest, and the row of the same content loaded before.
+_Found = tuple[SourceItem, bytes | Finding | None, str, SourceFileRow | None]
+
+
 class _Checked:
     """The files of a run hashed and looked up among those loaded before, `BATCH` at a time,
-    as far ahead as either reader needs: the readers of new files (`new_items`), or the writer,
-    which takes every file in order (`with_prepared`). Worker processes start on the first
-    batch rather than after every file of the run has been hashed."""
+    as far ahead as either the readers of new files need (`new_items`), or the writer, which
+    takes every file in order (`in_order`). Readers start on the first batch rather than
+    after every file of the run has been hashed."""
 
     def __init__(self, run: Run, items: list[SourceItem]) -> None:
         self._run = run
         self._batches = batches(items, BATCH)
-        self._checked: deque[tuple[SourceItem, bytes | None, str, SourceFileRow | None]]
-        self._checked = deque()
-        self._new: deque[SourceItem] = deque()
+        self._checked: deque[_Found] = deque()
+        self._new: deque[Job] = deque()
         self._count = len(items)
 
     def _scan(self) -> bool:
@@ -97,94 +107,69 @@ class _Checked:
         if batch is None:
             return False
         run = self._run
-        contents: list[bytes | None] = []
-        digests: list[str] = []
+        contents: list[bytes | Finding | None] = []
         for item in batch:
             try:
-                content = item.path.read_bytes()
+                contents.append(read_content(item))
             except OSError:  # vanished since it was listed: reading it will say so, in turn
-                content = None
-            contents.append(content)
-            digests.append(digest_of(content or b""))
+                contents.append(None)
+        digests = [digest_of(c if isinstance(c, bytes) else b"") for c in contents]
         if run.options.reload:
             rows: list[SourceFileRow | None] = [None] * len(batch)
         else:
             rows = run.retried("looking up known files", lambda: _loaded_before(run, digests))
         for item, content, digest, row in zip(batch, contents, digests, rows, strict=True):
-            if content is None:
+            if not isinstance(content, bytes):
                 row = None
+            elif row is None:
+                self._new.append((item.shown, content, digest))
             self._checked.append((item, content, digest, row))
-            if row is None:
-                self._new.append(item)
         return True
 
-    def new_items(self) -> Iterator[SourceItem]:
-        """The files not loaded before, in order."""
+    def new_items(self) -> Iterator[Job]:
+        """The files not loaded before, in order, as the readers take them."""
         while self._new or self._scan():
             while self._new:
                 yield self._new.popleft()
 
-    def next_checked(self) -> tuple[SourceItem, bytes | None, str, SourceFileRow | None]:
-        """The next file in order: its content (None if it could not be read), digest, and
-        the row of the same content loaded before."""
+    def next_checked(self) -> _Found:
+        """The next file in order, as `_Found`."""
         while not self._checked and self._scan():
             pass
         return self._checked.popleft()
 
-    def in_order(
-        self,
-    ) -> Iterator[tuple[SourceItem, str, SourceFileRow | PreparedFile | Exception]]:
+    def in_order(self) -> Iterator[tuple[SourceItem, str, SourceFileRow | Prepared]]:
         """Each file in order with its digest, and the row of its content loaded before, or
-        else the file read and checked (or the error reading it raised)."""
+        else the file read and checked (or refused unread, or what reading it raised)."""
         run = self._run
-        if run.options.jobs > 1:
-            prepared = prepare_files(
-                (item.path for item in self.new_items()),
-                read_extraction,
-                encoding=run.options.encoding,
-                catalogue=run.catalogue,
-                jobs=run.options.jobs,
-            )
-            for _ in range(self._count):
-                item, _content, digest, row = self.next_checked()
-                yield item, digest, row if row is not None else next(prepared)
-            return
-        # One process: the new files of a batch are all read and checked, then all written.
-        ready: deque[PreparedFile | Exception] = deque()
-        while self._checked or self._scan():
-            if not ready:
-                for item, content, digest, row in self._checked:
-                    if row is None:
-                        ready.append(self._prepare(item, content, digest))
-                        if (
-                            isinstance(ready[-1], Exception)
-                            and run.options.on_broken_file == "stop"
-                        ):
-                            break  # the run stops there: no file after it is read
-                self._new.clear()
-            item, _content, digest, row = self._checked.popleft()
-            yield item, digest, row if row is not None else ready.popleft()
+        prepared: Iterator[Prepared] | None = None  # no reader starts for a run of known files
+        for _ in range(self._count):
+            item, content, digest, row = self.next_checked()
+            if row is not None:
+                yield item, digest, row
+            elif isinstance(content, Finding):
+                yield item, digest, prepare_refused(item.shown, digest, content)
+            elif content is None:
+                yield item, digest, _unread(item)
+            else:
+                if prepared is None:
+                    prepared = prepare_files(
+                        self.new_items(),
+                        read_extraction,
+                        encoding=run.options.encoding,
+                        catalogue=run.catalogue,
+                        readers=run.options.jobs,
+                    )
+                yield item, digest, next(prepared)
 
-    def _prepare(
-        self, item: SourceItem, content: bytes | None, digest: str
-    ) -> PreparedFile | Exception:
-        if content is None:
-            try:
-                content = item.path.read_bytes()
-            except OSError as exc:
-                return exc
-        run = self._run
-        try:
-            return prepare_content(
-                item.path,
-                content,
-                digest,
-                read_extraction,
-                encoding=run.options.encoding,
-                catalogue=run.catalogue,
-            )
-        except Exception as exc:  # raised or recorded when its turn comes (`Run.broken`)
-            return exc
+
+def _unread(item: SourceItem) -> Exception:
+    """What reading a file that could not be read raises (it is gone, say)."""
+    try:
+        read_content(item)
+    except OSError as exc:
+        return exc
+    return FileNotFoundError(f"{item.shown}: changed while the run read it")
 
 
 def _loaded_before(run: Run, digests: list[str]) -> list[SourceFileRow | None]:

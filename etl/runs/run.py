@@ -25,6 +25,7 @@ from etl.db import connect
 from etl.errors import ExitCode, LockHeld, LockLost, RunFailed, TransientErrorsExhausted
 from etl.load.fact_rows import Catalogue
 from etl.load.lineage import FileResult, RunStatus, RunTrigger, finish_run, record_file, start_run
+from etl.load.sandbox import ReadFailure
 from etl.runs.checkpoints import BackgroundCheckpoints
 from etl.runs.events import EventSink, RunEvent, discard
 from etl.runs.locking import HeldLock, etl_lock
@@ -48,7 +49,9 @@ class RunOptions:
       query per 500 files (`ogi run`).
     - `on_broken_file`: a file whose reading or writing raised an unexpected error (a bug, a
       file that vanished) `stop`s the run, the error propagating (`ogi load`: a person is
-      watching), or is `record`ed `failed` and the run goes on (`ogi run`: unattended).
+      watching), or is `record`ed `failed` and the run goes on (`ogi run`: unattended). A
+      file that stops its reader (a crash, no more memory or time: `Run.unreadable`) is no
+      bug: it is recorded failed and the run goes on, whatever this says.
     - `reload`: load content seen before again, as the next version of its reports (a
       backfill); a reloaded file that now has errors is rejected and its figures stay.
     - `retry`: how often each database step is tried after a connection error.
@@ -276,6 +279,23 @@ class Run:
             raise exc
         message = f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:2000]
         return self.retried(f"recording {path}", lambda: self._record_failed(path, message))
+
+    def unreadable(self, path: Path, failure: ReadFailure) -> FileResult:
+        """A file that stopped its reader (`etl.load.sandbox`): recorded `failed` with the
+        reason and its finding, in every command; the run goes on."""
+
+        def record() -> FileResult:
+            with connect(self.engine) as connection, connection.begin():
+                return record_file(
+                    connection,
+                    self.run_id,
+                    path=path,
+                    outcome="failed",
+                    findings=[failure.finding],
+                    message=f"the file {failure.reason}"[:2000],
+                )
+
+        return self.retried(f"recording {path}", record)
 
     def _read_catalogue(self) -> Catalogue:
         with connect(self.engine) as connection:

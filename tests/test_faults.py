@@ -1,0 +1,504 @@
+"""Fault injection (#17): hostile files, hostile names, a reader that crashes or runs out of
+memory or time, a disk that fills, a warehouse that cannot be written or is no database, a
+server that ends the connection, and `kill -9` at any moment.
+
+The target in every case: a clear error (an `Error:` line or a finding, never a traceback),
+nothing partial in the warehouse, nothing outside the inbox read or stored, and every limit
+held within 10% of its setting. `-m faults_long` (make test-faults) runs the long forms.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hostile_files import (
+    billion_laughs,
+    declared,
+    deeply_nested,
+    far_cell,
+    many_rows,
+    shared_strings,
+)
+from inbox_files import FIGURES_PER_FILE, synthetic_report
+from sqlalchemy import Engine, text
+
+import etl.extract.files
+import etl.load.sandbox
+from etl.cli import main
+from etl.extract import read_file
+from etl.runs.commands import load_paths, run_inbox
+from etl.runs.events import RunEvent
+
+#: Tests that need no second backend (files, names, readers) run on SQLite only: the
+#: warehouse only records what they do, the same way on both.
+sqlite_only = pytest.mark.parametrize("backend", ["sqlite"])
+
+
+def rows(engine: Engine, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+    with engine.connect() as connection:
+        return [tuple(r) for r in connection.execute(text(sql), params)]
+
+
+def outcomes(engine: Engine, run_id: int = 1) -> list[tuple[str, str]]:
+    return [
+        (Path(path).name, outcome)
+        for path, outcome in rows(
+            engine,
+            "SELECT path, outcome FROM run_files WHERE run_id = :run_id ORDER BY run_file_id",
+            run_id=run_id,
+        )
+    ]
+
+
+def findings(engine: Engine) -> list[tuple[str, str]]:
+    return [
+        (Path(path).name, rule)
+        for path, rule in rows(
+            engine,
+            "SELECT f.path, v.rule_code FROM validation_findings v "
+            "JOIN run_files f ON f.run_file_id = v.run_file_id ORDER BY v.finding_id",
+        )
+    ]
+
+
+def nothing_partial(engine: Engine) -> None:
+    """Every report holds exactly the figures its loading recorded: no file half-written."""
+    assert (
+        rows(
+            engine,
+            "SELECT r.report_id FROM reports r JOIN run_files f ON f.report_id = r.report_id "
+            "WHERE f.outcome = 'loaded' AND f.figures_written <> ("
+            " SELECT count(*) FROM rpt_figures_long v WHERE v.report_id = r.report_id)",
+        )
+        == []
+    )
+
+
+# Hostile workbooks: refused from their own XML before a reader sees them, or read safely
+
+
+HOSTILE = {
+    "poison-pill.xlsx": lambda p: far_cell(p, "毒丸县"),
+    "declared.xlsx": lambda p: declared(p, "声明县", "A1:XFD1048576"),
+    "strings.xlsx": lambda p: shared_strings(p, "字串县", 4_000_000_000),
+    "laughs-strings.xlsx": lambda p: billion_laughs(p, "笑县", "xl/sharedStrings.xml"),
+    "laughs-workbook.xlsx": lambda p: billion_laughs(p, "笑市", "xl/workbook.xml"),
+    "laughs-sheet.xlsx": lambda p: billion_laughs(p, "笑区", "xl/worksheets/sheet1.xml"),
+    "nested.xlsx": lambda p: deeply_nested(p, "深县"),
+}
+
+
+@sqlite_only
+def test_no_hostile_workbook_stops_the_files_after_it(engine: Engine, tmp_path: Path) -> None:
+    """The poison pill of #17 (one cell at XFD1048576: 512 GB asked of the reader, the
+    process aborted, every later run too) and its kin: each is rejected with a finding that
+    names what was found, or read without harm, and the good files around them load."""
+    inbox = tmp_path / "inbox"
+    synthetic_report(inbox / "a-good.xlsx", "甲县")
+    for name, make in HOSTILE.items():
+        make(inbox / f"b-{name}")
+    synthetic_report(inbox / "c-good.xlsx", "乙县")
+
+    summary = run_inbox(engine, inbox, archive=True)
+
+    assert outcomes(engine) == [
+        ("a-good.xlsx", "loaded"),
+        ("b-declared.xlsx", "rejected"),
+        ("b-laughs-sheet.xlsx", "rejected"),
+        ("b-laughs-strings.xlsx", "rejected"),
+        ("b-laughs-workbook.xlsx", "rejected"),
+        ("b-nested.xlsx", "loaded"),  # deep, but no deeper than the readers go
+        ("b-poison-pill.xlsx", "rejected"),
+        ("b-strings.xlsx", "rejected"),
+        ("c-good.xlsx", "loaded"),
+    ]
+    messages = dict(
+        rows(
+            engine,
+            "SELECT f.path, v.message FROM validation_findings v JOIN run_files f"
+            " ON f.run_file_id = v.run_file_id WHERE v.rule_code = 'file.too_large'",
+        )
+    )
+    assert {Path(p).name: m for p, m in messages.items()} == {
+        "b-poison-pill.xlsx": "expected at most 5,000,000 cells in a sheet, found a sheet that "
+        "has a cell at XFD1048576: 17,179,869,184 cells from A1",
+        "b-declared.xlsx": "expected at most 5,000,000 cells in a sheet, found a sheet that "
+        "declares XFD1048576: 17,179,869,184 cells from A1",
+        "b-strings.xlsx": "expected at most 5,000,000 shared strings, found a shared-string "
+        "table declaring 4,000,000,000 strings",
+    }
+    assert rows(
+        engine, "SELECT v.sheet FROM validation_findings v WHERE v.message LIKE '%XFD1048576%'"
+    ) == [("基本信息",), ("基本信息",)]
+    assert summary.loaded == 3
+    nothing_partial(engine)
+    assert sorted(p.name for p in (tmp_path / "rejected").iterdir()) == [
+        f"b-{name}" for name in sorted(HOSTILE) if name != "nested.xlsx"
+    ]
+
+
+@sqlite_only
+def test_the_poison_pill_is_a_finding_in_every_command(
+    engine: Engine, db_env: str, tmp_path: Path
+) -> None:
+    pill = far_cell(tmp_path / "inbox" / "pill.xlsx", "毒丸县")
+    synthetic_report(tmp_path / "inbox" / "good.xlsx", "甲县")
+
+    validated = CliRunner().invoke(main, ["validate", "--format", "csv", str(pill)])
+    loaded = CliRunner().invoke(main, ["load", str(tmp_path / "inbox")])
+
+    assert validated.exit_code == 2, validated.output
+    assert "file.too_large" in validated.output and "XFD1048576" in validated.output
+    assert loaded.exit_code == 2, loaded.output
+    assert loaded.output.splitlines()[-1] == (
+        "run 1 partial: 1 loaded, 0 unchanged, 1 rejected; 58 figures written, 0 warning(s)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("setting", "make", "over"),
+    [
+        ("MAX_SHEET_CELLS", lambda p, ref: far_cell(p, "限县", ref), ("D4876", "D5125")),
+        ("MAX_SHEET_CELLS", lambda p, ref: declared(p, "限县", f"A1:{ref}"), ("D4876", "D5125")),
+    ],
+)
+def test_the_sheet_limits_hold_to_their_setting(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    setting: str,
+    make: Any,
+    over: tuple[str, str],
+) -> None:
+    """At 20,000 cells: a sheet reaching D4876 (19,504 cells, 2.5% under) is read, one
+    reaching D5125 (20,500, 2.5% over) is refused."""
+    monkeypatch.setattr(etl.extract.files, setting, 20_000)
+    under_ref, over_ref = over
+    under = read_file(make(tmp_path / "under.xlsx", under_ref))
+    beyond = read_file(make(tmp_path / "over.xlsx", over_ref))
+
+    assert [f.rule_code for f in under.findings] == []
+    assert [f.message for f in beyond.findings] == [
+        "expected at most 20,000 cells in a sheet, found a sheet that "
+        + ("declares" if "declares" in beyond.findings[0].message else "has a cell at")
+        + f" {over_ref}: 20,500 cells from A1"
+    ]
+
+
+def test_the_shared_strings_limit_holds_to_its_setting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(etl.extract.files, "MAX_SHARED_STRINGS", 1000)
+    under = read_file(shared_strings(tmp_path / "under.xlsx", "限县", 975))
+    beyond = read_file(shared_strings(tmp_path / "over.xlsx", "限县", 1025))
+    assert [f.rule_code for f in under.findings if f.rule_code.startswith("file.")] == []
+    assert [f.message for f in beyond.findings] == [
+        "expected at most 1,000 shared strings, found a shared-string table declaring 1,025 strings"
+    ]
+
+
+@sqlite_only
+def test_a_million_rows_are_read_within_the_limits(engine: Engine, tmp_path: Path) -> None:
+    """A million rows of one cell (1,000,099 cells: within 5,000,000) is no attack the
+    limits need to refuse: the reader gets through it and the file is judged on its cells."""
+    path = many_rows(tmp_path / "inbox" / "rows.xlsx", "行县")
+    summary = load_paths(engine, [path])
+    assert [(f.outcome, f.figures_written) for f in summary.files] == [("loaded", 58)]
+
+
+# A reader that crashes, runs out of memory or of time: the file fails, the run goes on
+
+
+def _reader_that(behaviour: str, victim: str = "b.xlsx") -> Any:
+    """A reader that, for the file named `victim`, aborts (as python-calamine does on an
+    allocation it cannot make), segfaults, asks for too much memory, or sleeps; the real
+    reader for the others."""
+
+    def read(path: Path, **options: Any) -> Any:
+        if path.name == victim:
+            if behaviour == "abort":
+                os.write(2, b"memory allocation of 549755813888 bytes failed\n")
+                os.abort()
+            if behaviour == "segfault":
+                os.kill(os.getpid(), signal.SIGSEGV)
+            if behaviour.startswith("allocate "):
+                block = bytearray(int(behaviour.split()[1]))
+                block[-1] = 1
+            if behaviour.startswith("sleep "):
+                time.sleep(float(behaviour.split()[1]))
+        return read_file(path, **options)
+
+    return read
+
+
+def _inbox(tmp_path: Path) -> Path:
+    inbox = tmp_path / "inbox"
+    for name, agency in (("a.xlsx", "甲县"), ("b.xlsx", "乙县"), ("c.xlsx", "丙县")):
+        synthetic_report(inbox / name, agency)
+    return inbox
+
+
+@sqlite_only
+@pytest.mark.parametrize(
+    ("behaviour", "reason"),
+    [
+        (
+            "abort",
+            "the file needed more memory than a reader may use (2,048 MB): memory allocation "
+            "of 549755813888 bytes failed",
+        ),
+        ("segfault", "the file stopped the reader (SIGSEGV)"),
+    ],
+)
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_reader_that_crashes_costs_only_its_file(
+    engine: Engine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    behaviour: str,
+    reason: str,
+    jobs: int,
+) -> None:
+    """Even `ogi load`, which stops at a bug of ours, goes on past a file that killed its
+    reader: that is the file's doing."""
+    monkeypatch.setattr("etl.load.prepare.read_file", _reader_that(behaviour))
+    inbox = _inbox(tmp_path)
+
+    summary = load_paths(engine, [inbox], jobs=jobs)
+
+    assert outcomes(engine) == [("a.xlsx", "loaded"), ("b.xlsx", "failed"), ("c.xlsx", "loaded")]
+    assert rows(engine, "SELECT message FROM run_files WHERE outcome = 'failed'") == [(reason,)]
+    assert findings(engine) == [("b.xlsx", "file.unreadable")]
+    assert (summary.status, summary.exit_code, summary.figures_written) == (
+        "partial",
+        2,
+        2 * FIGURES_PER_FILE,
+    )
+    nothing_partial(engine)
+
+
+@sqlite_only
+def test_the_memory_ceiling_holds_to_its_setting(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a reader allowed 512 MB beyond what it holds when it starts: 90% of that
+    allocated is read, 110% fails the file (and only the file)."""
+    allowed = 512 * 1024 * 1024
+    monkeypatch.setattr(etl.load.sandbox, "READER_MEMORY_BYTES", allowed)
+    inbox = _inbox(tmp_path)
+    for victim, share in (("a.xlsx", 0.9), ("b.xlsx", 1.1)):
+        monkeypatch.setattr(
+            "etl.load.prepare.read_file", _reader_that(f"allocate {int(allowed * share)}", victim)
+        )
+        load_paths(engine, [inbox / victim])
+
+    assert [
+        (Path(p).name, o, m)
+        for p, o, m in rows(
+            engine, "SELECT path, outcome, message FROM run_files ORDER BY run_file_id"
+        )
+    ] == [
+        ("a.xlsx", "loaded", None),
+        ("b.xlsx", "failed", "the file needed more memory than a reader may use (512 MB)"),
+    ]
+
+
+@sqlite_only
+def test_the_time_limit_holds_to_its_setting(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 2 s a file: a file read in 1.8 s loads; one that would take 60 s is stopped at 2 s
+    and fails alone (the run does not wait the minute)."""
+    monkeypatch.setattr(etl.load.sandbox, "READ_SECONDS", 2.0)
+    inbox = _inbox(tmp_path)
+    monkeypatch.setattr("etl.load.prepare.read_file", _reader_that("sleep 1.8", "a.xlsx"))
+    load_paths(engine, [inbox / "a.xlsx"])
+    monkeypatch.setattr("etl.load.prepare.read_file", _reader_that("sleep 60"))
+    started = time.monotonic()
+    summary = load_paths(engine, [inbox])
+    took = time.monotonic() - started
+
+    assert outcomes(engine, 2) == [
+        ("a.xlsx", "unchanged"),
+        ("b.xlsx", "failed"),
+        ("c.xlsx", "loaded"),
+    ]
+    assert summary.files[1].message == "the file took longer than 2 s to read"
+    assert took < 30  # stopped, not waited for
+
+
+# The inbox holds files: links, pipes and devices are refused unopened, names are escaped
+
+
+@pytest.fixture
+def secret(tmp_path: Path) -> Path:
+    """A file outside the inbox no run may read: a stand-in for /etc/shadow."""
+    path = tmp_path / "outside" / "shadow"
+    path.parent.mkdir()
+    path.write_text("root:SECRET-17-NEVER-STORED:19000:0:99999:7:::\n", encoding="utf-8")
+    return path
+
+
+def _stored_anywhere(engine: Engine, marker: str) -> list[str]:
+    """The tables and columns where `marker` is found, in any text or the stored bytes."""
+    found = []
+    for table, column in (
+        ("source_files", "original_path"),
+        ("run_files", "message"),
+        ("validation_findings", "found"),
+        ("validation_findings", "message"),
+        ("etl_runs", "error"),
+    ):
+        if rows(engine, f"SELECT 1 FROM {table} WHERE {column} LIKE :m", m=f"%{marker}%"):
+            found.append(f"{table}.{column}")
+    contents = rows(engine, "SELECT content FROM source_files")
+    if any(marker.encode() in bytes(c or b"") for (c,) in contents):
+        found.append("source_files.content")
+    return found
+
+
+@sqlite_only
+def test_links_pipes_and_linked_folders_are_refused_unopened(
+    engine: Engine, tmp_path: Path, secret: Path
+) -> None:
+    inbox = tmp_path / "inbox"
+    synthetic_report(inbox / "a.xlsx", "甲县")
+    (inbox / "shadow.csv").symlink_to(secret)
+    (inbox / "dangling.xlsx").symlink_to(tmp_path / "nowhere.xlsx")
+    os.mkfifo(inbox / "pipe.csv")  # opened for reading, it would wait for a writer forever
+    synthetic_report(secret.parent / "elsewhere" / "b.xlsx", "乙县")
+    (inbox / "linked").symlink_to(secret.parent / "elsewhere")
+    events: list[RunEvent] = []
+
+    summary = run_inbox(engine, inbox, archive=True, on_event=events.append)
+
+    assert outcomes(engine) == [
+        ("a.xlsx", "loaded"),
+        ("dangling.xlsx", "rejected"),
+        ("linked", "rejected"),
+        ("pipe.csv", "rejected"),
+        ("shadow.csv", "rejected"),
+    ]
+    assert rows(
+        engine, "SELECT v.found FROM validation_findings v ORDER BY v.finding_id"
+    ) == [("a symbolic link",), ("a symbolic link to a directory",), ("a named pipe",),
+          ("a symbolic link",)]  # fmt: skip
+    assert rows(engine, "SELECT file_name FROM source_files") == [("a.xlsx",)]
+    assert _stored_anywhere(engine, "SECRET-17") == []
+    assert not any("SECRET-17" in str(e.fields) for e in events)
+    assert summary.loaded == 1
+    # The links and the pipe left the inbox as they were (links, not what they point to).
+    rejected = tmp_path / "rejected"
+    assert sorted(p.name for p in rejected.iterdir()) == [
+        "dangling.xlsx", "linked", "pipe.csv", "shadow.csv"
+    ]  # fmt: skip
+    assert (rejected / "shadow.csv").is_symlink() and secret.read_text().startswith("root:")
+    assert sorted(p.name for p in inbox.iterdir()) == []
+
+
+def test_a_link_or_pipe_given_to_load_is_refused_with_an_error(
+    db_env: str, tmp_path: Path, secret: Path
+) -> None:
+    link = tmp_path / "x.csv"
+    link.symlink_to(secret)
+    pipe = tmp_path / "p.csv"
+    os.mkfifo(pipe)
+
+    for command in ("load", "validate"):
+        linked = CliRunner().invoke(main, [command, str(link)])
+        piped = CliRunner().invoke(main, [command, str(pipe)])
+        assert (linked.exit_code, linked.output) == (
+            1,
+            f"Error: {link}: a symbolic link, not a file; ogi reads regular files only: "
+            "give the path of the file it points to\n",
+        )
+        assert (piped.exit_code, piped.output) == (
+            1,
+            f"Error: {pipe}: a named pipe, not a file; ogi reads regular files only\n",
+        )
+
+
+@sqlite_only
+def test_a_name_that_is_not_utf8_is_recorded_escaped_and_archived(
+    engine: Engine, db_env: str, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "inbox"
+    name = os.fsdecode(b"\xb0\xb2\xcf\xd8-2017.xlsx")  # 安县 in GBK: not UTF-8
+    synthetic_report(inbox / name, "甲县")
+    synthetic_report(inbox / "z.xlsx", "乙县")
+
+    validated = CliRunner().invoke(main, ["validate", "--format", "csv", str(inbox)])
+    ran = CliRunner().invoke(main, ["run", "--inbox", str(inbox), "--archive", "--settle", "0"])
+
+    assert validated.exit_code == 0, validated.output
+    assert ran.exit_code == 0, ran.output
+    assert f"loaded     {inbox}/\\xb0\\xb2\\xcf\\xd8-2017.xlsx: 58 figures" in ran.output
+    # (in the order of the real names: the byte 0xb0 after z)
+    assert outcomes(engine) == [("z.xlsx", "loaded"), ("\\xb0\\xb2\\xcf\\xd8-2017.xlsx", "loaded")]
+    assert rows(engine, "SELECT file_name FROM source_files ORDER BY source_file_id") == [
+        ("z.xlsx",),
+        ("\\xb0\\xb2\\xcf\\xd8-2017.xlsx",),
+    ]
+    assert sorted(os.listdir(os.fsencode(tmp_path / "processed")), key=os.fsdecode) == [
+        b"z.xlsx",
+        b"\xb0\xb2\xcf\xd8-2017.xlsx",
+    ]
+
+
+@sqlite_only
+def test_control_characters_in_a_name_are_never_printed_raw(
+    engine: Engine, db_env: str, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "inbox"
+    synthetic_report(inbox / "evil\x1b[2J\x1b]0;owned\x07.xlsx", "甲县")
+
+    ran = CliRunner().invoke(main, ["run", "--inbox", str(inbox), "--settle", "0"])
+    shown = CliRunner().invoke(main, ["runs", "show", "1"])
+    listed = CliRunner().invoke(main, ["runs", "show", "1", "--format", "csv"])
+
+    for result in (ran, shown, listed):
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "evil\\x1b[2J\\x1b]0;owned\\x07.xlsx" in ran.output
+    assert "evil\\x1b[2J\\x1b]0;owned\\x07.xlsx" in listed.output
+
+
+def _children(pid: int) -> Iterator[int]:
+    for line in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        yield int(line)
+
+
+def test_no_reader_outlives_a_writer_killed_with_sigkill(tmp_path: Path) -> None:
+    """A reader is forked with PR_SET_PDEATHSIG: the kernel ends it with its writer."""
+    code = (
+        "import time, etl.load.sandbox as s\n"
+        "pool = s.ReaderPool(time.sleep)\n"
+        "for r in pool.map([(None, 60)]): pass\n"
+    )
+    writer = subprocess.Popen([sys.executable, "-c", code], cwd=Path(__file__).parent.parent)
+    deadline = time.monotonic() + 30
+    readers: list[int] = []
+    while not readers and time.monotonic() < deadline:
+        time.sleep(0.1)
+        readers = list(_children(writer.pid))
+    writer.kill()
+    writer.wait()
+    time.sleep(0.5)
+    assert readers and not [pid for pid in readers if _alive(pid)]
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process runs (a zombie, ended but not yet reaped, does not)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "State:\tZ" not in status
