@@ -11,7 +11,7 @@ REFERENCES := docs/reference/cli.md docs/reference/schema.md
 COG    := $(BIN)/cog -I .
 
 .DEFAULT_GOAL := help
-.PHONY: help install db demo test lint format check docs docs-refresh bench clean
+.PHONY: help install db demo test test-faults lint format check docs docs-refresh bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -33,6 +33,9 @@ demo: db ## Build the warehouse, load the sample data and show the main report
 
 test: install ## Run the whole suite (SQLite, and PostgreSQL when reachable)
 	$(BIN)/pytest
+
+test-faults: install ## The fault-injection suite with its long forms (kill -9 at 100 moments)
+	$(BIN)/pytest tests/test_faults.py -m 'faults_long or not faults_long'
 
 lint: install ## ruff (lint and format check), mypy, and the generated docs are current
 	$(BIN)/ruff check .

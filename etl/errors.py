@@ -55,6 +55,30 @@ class DatabaseUnavailable(WarehouseError):
     exit_code = ExitCode.FAILED
 
 
+class StorageFull(WarehouseError):
+    """The disk (the warehouse's, or the database server's) has no room left to write."""
+
+    exit_code = ExitCode.FAILED
+
+
+class WarehouseReadOnly(WarehouseError):
+    """The warehouse cannot be written: a read-only file or directory, or a standby server."""
+
+    exit_code = ExitCode.FAILED
+
+
+class NotAWarehouse(WarehouseError):
+    """The warehouse's file is no SQLite database, or a damaged one."""
+
+    exit_code = ExitCode.FAILED
+
+
+class ConnectionLost(WarehouseError):
+    """The database server ended the connection mid-command (stopped, restarted, terminated)."""
+
+    exit_code = ExitCode.FAILED
+
+
 class SchemaNotAtHead(WarehouseError):
     """The database is not migrated to the schema this code expects."""
 

@@ -9,8 +9,13 @@ held within 10% of its setting. `-m faults_long` (make test-faults) runs the lon
 
 from __future__ import annotations
 
+import errno
 import os
+import random
+import resource
+import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -18,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from click.testing import CliRunner
 from hostile_files import (
@@ -29,11 +35,16 @@ from hostile_files import (
     shared_strings,
 )
 from inbox_files import FIGURES_PER_FILE, synthetic_report
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import OperationalError
 
 import etl.extract.files
+import etl.faults
 import etl.load.sandbox
 from etl.cli import main
+from etl.db import create_warehouse_engine
+from etl.db.failures import storage_error
+from etl.errors import ConnectionLost, StorageFull, WarehouseReadOnly
 from etl.extract import read_file
 from etl.runs.commands import load_paths, run_inbox
 from etl.runs.events import RunEvent
@@ -502,3 +513,317 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return "State:\tZ" not in status
+
+
+# The warehouse refuses: a full disk, a read-only file, a file that is no database, a server
+# that ends the connection. Each is an `Error:` line, never a traceback, and nothing partial.
+
+
+def _ogi(url: str, *args: str, **popen: Any) -> subprocess.CompletedProcess[str]:
+    """`ogi --db URL ARGS` in a process of its own."""
+    command = [sys.executable, "-m", "etl", "--db", url, *args]
+    return subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=Path(__file__).parent.parent,
+        env={**os.environ, "RUST_BACKTRACE": "0"},
+        **popen,
+    )
+
+
+def _no_traceback(result: subprocess.CompletedProcess[str], message: str) -> None:
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("Error: "), result.stderr
+    assert message in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("command", [["load", "{inbox}"], ["runs"], ["db", "upgrade"]])
+def test_a_warehouse_that_is_no_database_is_an_error(tmp_path: Path, command: list[str]) -> None:
+    warehouse = tmp_path / "warehouse.db"
+    warehouse.write_bytes(b"synthetic test file: not a database\n" * 100)
+    synthetic_report(tmp_path / "inbox" / "a.xlsx", "甲县")
+    args = [arg.format(inbox=tmp_path / "inbox") for arg in command]
+    result = CliRunner().invoke(main, ["--db", f"sqlite:///{warehouse}", *args])
+    assert result.exit_code == 1, result.output
+    assert result.output == (
+        f"Error: the warehouse at sqlite:///{warehouse} is not a SQLite database, or is "
+        "damaged (file is not a database): give --db the warehouse's file, restore it from a "
+        "backup, or create a new one with `ogi db upgrade` at another path\n"
+    )
+
+
+def _as_another_user() -> dict[str, Any]:
+    """How to run a process for which a file of ours is read-only: as nobody, when we are
+    root (root writes any file)."""
+    if os.geteuid() != 0:
+        return {}
+
+    def nobody() -> None:
+        os.setgid(65534)
+        os.setuid(65534)
+
+    return {"preexec_fn": nobody}
+
+
+def _shared(path: Path) -> Path:
+    """`path` and the directories above it readable and searchable by any user."""
+    for part in [path, *path.parents]:
+        if part == Path("/tmp") or part == part.parent:
+            break
+        part.chmod(part.stat().st_mode | 0o055)
+    return path
+
+
+@sqlite_only
+def test_a_read_only_warehouse_is_an_error(
+    engine: Engine, warehouse_url: Any, tmp_path: Path, small_disk: Path | None
+) -> None:
+    """The warehouse on a file system mounted read-only (root writes any file, so that is
+    how a read-only warehouse is made as root), or in a read-only file and directory."""
+    synthetic_report(tmp_path / "inbox" / "a.xlsx", "甲县")
+    engine.dispose()
+    with sqlite3.connect(str(warehouse_url.database)) as folded:  # the WAL into the file
+        folded.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if os.geteuid() == 0:
+        if small_disk is None:
+            pytest.skip("no file system can be mounted read-only here")
+        warehouse = small_disk / "warehouse.db"
+        shutil.copyfile(str(warehouse_url.database), warehouse)
+        subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    else:
+        warehouse = Path(str(warehouse_url.database))
+        for path in warehouse.parent.iterdir():
+            path.chmod(0o444)
+        warehouse.parent.chmod(0o555)
+    try:
+        result = _ogi(f"sqlite:///{warehouse}", "load", str(tmp_path / "inbox"))
+    finally:
+        warehouse.parent.chmod(0o755) if os.geteuid() else None
+    _no_traceback(result, f"the warehouse at sqlite:///{warehouse} cannot be written (")
+
+
+def _fill_disk(directory: Path, size: str) -> bool:
+    """Mount a tmpfs of `size` on `directory`, if this process may (root): a disk that fills."""
+    if os.geteuid() != 0:
+        return False
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(directory)], capture_output=True
+    )
+    return mounted.returncode == 0
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path | None]:
+    """A directory on a disk of 64 MB of its own (a tmpfs), or None where none can be
+    mounted."""
+    directory = tmp_path / "disk"
+    directory.mkdir()
+    mounted = _fill_disk(directory, "64m")
+    yield directory if mounted else None
+    if mounted:
+        subprocess.run(["umount", str(directory)], check=True)
+
+
+def _file_size_limit(limit: int) -> dict[str, Any]:
+    """A process whose writes past `limit` bytes in any file fail (EFBIG), as on a full disk."""
+
+    def limited() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return {"preexec_fn": limited}
+
+
+@pytest.mark.parametrize("disk", ["tmpfs", "file size limit"])
+@pytest.mark.parametrize("command", ["db upgrade", "load", "run"])
+def test_a_full_disk_is_an_error_and_leaves_nothing_partial(
+    tmp_path: Path, small_disk: Path | None, sqlite_template: Path, disk: str, command: str
+) -> None:
+    if disk == "tmpfs" and small_disk is None:
+        pytest.skip("no tmpfs can be mounted here (not root)")
+    directory = small_disk if disk == "tmpfs" else tmp_path
+    assert directory is not None
+    warehouse = directory / "warehouse.db"
+    inbox = tmp_path / "inbox"
+    for n in range(40):
+        synthetic_report(inbox / f"{n:02d}.xlsx", f"县{n:02d}", year=2010 + n % 8)
+    if command != "db upgrade":
+        shutil.copyfile(sqlite_template, warehouse)
+    if disk == "tmpfs":  # the disk as good as full: what the warehouse may still grow by
+        filler = directory / "filler"
+        room = shutil.disk_usage(directory).free - (1 if command == "db upgrade" else 700) * 1024
+        filler.write_bytes(b"\0" * max(0, room))
+        popen: dict[str, Any] = {}
+    else:
+        popen = _file_size_limit(
+            (warehouse.stat().st_size if warehouse.exists() else 0) + 600 * 1024
+        )
+    args = {
+        "db upgrade": ["db", "upgrade"],
+        "load": ["load", str(inbox)],
+        "run": ["run", "--inbox", str(inbox), "--settle", "0"],
+    }[command]
+
+    result = _ogi(f"sqlite:///{warehouse}", *args, **popen)
+
+    _no_traceback(result, "free some space and run the command again")
+    if disk == "tmpfs":
+        filler.unlink()
+    if command == "db upgrade":
+        return
+    engine = create_warehouse_engine(f"sqlite:///{warehouse}")
+    try:
+        nothing_partial(engine)
+        assert rows(engine, "SELECT count(*) FROM source_files WHERE status = 'loaded'")[0][0] < 40
+        assert run_inbox(engine, inbox).loaded > 0  # with room again, the rest loads
+        nothing_partial(engine)
+        assert rows(engine, "SELECT count(*) FROM reports") == [(40,)]
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (psycopg.errors.DiskFull("could not extend file: No space left on device"), StorageFull),
+        (
+            psycopg.errors.AdminShutdown("terminating connection due to administrator command"),
+            ConnectionLost,
+        ),
+        (
+            psycopg.errors.ReadOnlySqlTransaction("cannot execute in a read-only transaction"),
+            WarehouseReadOnly,
+        ),
+        (OSError(errno.ENOSPC, "No space left on device", "/srv/ogi/rejected/a.xlsx"), StorageFull),
+    ],
+)
+def test_what_the_server_or_the_disk_refused_is_told_apart(
+    error: Exception, expected: type
+) -> None:
+    wrapped = OperationalError("INSERT INTO figures ...", {"figure": 1}, error)
+    found = storage_error(wrapped, "the warehouse at postgresql://db/ogi")
+    assert isinstance(found, expected)
+    assert "INSERT" not in str(found) and "figure" not in str(found)  # nor SQL, nor parameters
+
+
+def _terminate_others(url: Any) -> Any:
+    """An action ending every other session on the database (as `pg_terminate_backend`)."""
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+
+    def terminate() -> None:
+        with admin.connect() as connection:
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        etl.faults.ACTIONS.clear()  # once
+
+    return terminate
+
+
+@pytest.mark.parametrize("point", etl.faults.POINTS)
+def test_a_backend_terminated_at_each_step_of_a_load(
+    backend: str,
+    engine: Engine,
+    db_env: str,
+    warehouse_url: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    point: str,
+) -> None:
+    """`ogi load` (no retries) with the server ending its sessions at each step: it finishes
+    (the sessions were idle: they reconnect, the lock is taken again) or says so in an Error
+    line; no file is partial, and the next run loads the rest."""
+    if backend != "postgresql":
+        pytest.skip("terminating a backend is PostgreSQL's")
+    inbox = tmp_path / "inbox"
+    for name, agency in (("a.xlsx", "甲县"), ("b.xlsx", "乙县")):
+        synthetic_report(inbox / name, agency)
+    monkeypatch.setitem(etl.faults.ACTIONS, point, _terminate_others(warehouse_url))
+
+    result = CliRunner().invoke(main, ["load", str(inbox)])
+
+    assert result.exit_code in (0, 1), result.output
+    assert not isinstance(result.exception, Exception | None) or result.exception is None
+    if result.exit_code == 1:
+        assert result.output.startswith(
+            "Error: run 1 failed: the database server ended the connection"
+        ), result.output
+    assert "Traceback" not in result.output
+    nothing_partial(engine)
+    again = load_paths(engine, [inbox])
+    assert (again.status, again.loaded + again.unchanged) == ("succeeded", 2)
+    nothing_partial(engine)
+    assert {status for (status,) in rows(engine, "SELECT status FROM etl_runs")} <= {
+        "succeeded",
+        "failed",
+        "abandoned",
+    }
+
+
+# kill -9 at any moment: nothing partial, every run ends abandoned or finished
+
+
+def _kill_at_random(url: str, command: list[str], delays: list[float]) -> list[int]:
+    """Start `ogi COMMAND` and SIGKILL it after each delay (a new process each time); the
+    exit status of each."""
+    statuses = []
+    for delay in delays:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "etl", "--db", url, *command],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=Path(__file__).parent.parent,
+        )
+        try:
+            process.wait(delay)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        statuses.append(process.wait())
+    return statuses
+
+
+def _killed_and_finished(
+    engine: Engine, url: str, inbox: Path, delays: list[float], files: int
+) -> None:
+    commands = (["run", "--inbox", str(inbox), "--settle", "0"], ["load", str(inbox)])
+    for n, delay in enumerate(delays):
+        _kill_at_random(url, commands[n % 2], [delay])
+        nothing_partial(engine)
+    final = load_paths(engine, [inbox])
+    assert final.status == "succeeded"
+    nothing_partial(engine)
+    assert rows(engine, "SELECT count(*), count(DISTINCT sha256) FROM source_files") == [
+        (files, files)
+    ]
+    assert rows(engine, "SELECT count(*) FROM reports") == [(files,)]
+    statuses = {status for (status,) in rows(engine, "SELECT status FROM etl_runs")}
+    assert statuses <= {"succeeded", "partial", "abandoned"}, statuses
+
+
+@pytest.mark.slow
+def test_kill_9_at_a_few_moments_of_load_and_run(
+    engine: Engine, warehouse_url: Any, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "inbox"
+    for n in range(24):
+        synthetic_report(inbox / f"{n:02d}.xlsx", f"县{n:02d}", year=2010 + n % 8)
+    url = warehouse_url.render_as_string(hide_password=False)
+    _killed_and_finished(engine, url, inbox, [0.4, 1.0, 1.3, 1.6, 2.2], 24)
+
+
+@pytest.mark.faults_long
+def test_kill_9_at_a_hundred_moments_of_300_files(
+    engine: Engine, warehouse_url: Any, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "inbox"
+    for n in range(300):
+        synthetic_report(inbox / f"{n:03d}.xlsx", f"县{n:03d}", year=2009 + n % 10, fee=n)
+    url = warehouse_url.render_as_string(hide_password=False)
+    moments = random.Random(17)
+    _killed_and_finished(engine, url, inbox, [moments.uniform(0.3, 4.0) for _ in range(100)], 300)

@@ -1,8 +1,10 @@
 """The `ogi` command line: thin commands over the library, errors reported in one place.
 
 Each command parses its options, calls one library function and prints what it returns.
-A `WarehouseError` becomes `Error: ...` and its exit code; anything else is a bug and shows its
-traceback (`--traceback` shows ours too).
+A `WarehouseError` becomes `Error: ...` and its exit code, and so does what the disk or the
+database refused (a full disk, a warehouse that cannot be written or is no database, a lost
+connection: `etl.db.failures`); anything else is a bug and shows its traceback (`--traceback`
+shows ours too).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import gc
 import importlib
 import os
+import sqlite3
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,10 +20,12 @@ from typing import Any
 import click
 from rich.console import Console
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from etl import __version__
-from etl.config import resolve_database_url
+from etl.config import describe_url, resolve_database_url
 from etl.db import create_warehouse_engine, require_head
+from etl.db.failures import storage_error
 from etl.errors import WarehouseError
 
 #: The width of output that is not a terminal (a pipe, a file, `make demo` in a log) when
@@ -96,7 +101,22 @@ class WarehouseGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except (DBAPIError, OSError, sqlite3.Error) as exc:
+                # A full disk, a warehouse that cannot be written or is no database, a
+                # server that ended the connection: wherever they surface, not bugs.
+                app = ctx.find_object(AppContext)
+                engine = None if app is None else app._engine
+                where = (
+                    "the warehouse"
+                    if engine is None
+                    else f"the warehouse at {describe_url(engine.url)}"
+                )
+                found = storage_error(exc, where)
+                if found is None:
+                    raise
+                raise found from exc
         except WarehouseError as exc:
             app = ctx.find_object(AppContext)
             if app is not None and app.traceback:

@@ -2,7 +2,8 @@
 
 A URL is resolved by `etl.config.resolve_database_url` (a bare path is a SQLite file). SQLite
 runs in WAL mode with real transactions, DDL included; PostgreSQL prepares the report queries on
-the server and plans them once. An unreachable database is a `DatabaseUnavailable`.
+the server and plans them once. An unreachable database is a `DatabaseUnavailable`; a file that
+is no database, or cannot be written, what `etl.db.failures.storage_error` makes of it.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from psycopg.adapt import Dumper, PyFormat
 from psycopg.types.numeric import IntDumper
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from etl.config import describe_url, resolve_database_url
-from etl.errors import DatabaseUnavailable
+from etl.db.failures import storage_error
+from etl.errors import ConnectionLost, DatabaseUnavailable
 
 #: How long a SQLite writer waits for another writer's lock before giving up, in milliseconds.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -111,7 +113,14 @@ def connect(engine: Engine) -> Iterator[Connection]:
     """A connection, with an unreachable database reported as `DatabaseUnavailable`."""
     try:
         connection = engine.connect()
-    except OperationalError as exc:
+    except DBAPIError as exc:
+        found = storage_error(exc, f"the warehouse at {describe_url(engine.url)}")
+        # a file that is no database, or that cannot be written (a server that refuses or
+        # drops a new connection is unavailable: retried, `etl.runs.retry`)
+        if found is not None and not isinstance(found, ConnectionLost):
+            raise found from exc
+        if not isinstance(exc, OperationalError):
+            raise
         raise DatabaseUnavailable(
             f"cannot open the warehouse at {describe_url(engine.url)}: {exc.orig}"
         ) from exc

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import faulthandler
 import multiprocessing
 import os
 import pickle
@@ -332,6 +333,7 @@ def _serve(
     for connection in inherited:  # the writer's ends, inherited through fork
         connection.close()
     os.dup2(stderr, 2)  # its last words go to the writer, not the terminal
+    faulthandler.disable()  # (its dump would go to the terminal: the signal says enough)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the writer handles Ctrl-C
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # its clock ends it, wherever it is
     _limit_memory(memory_bytes)

@@ -50,6 +50,7 @@ def load_prepared(
     kept: SourceStatus = "rejected"
     try:
         with connect(engine) as connection, connection.begin():
+            fault_point("file_begun", prepared.path.name)  # fault tests: etl/faults.py
             known = find_source_file(connection, prepared.digest)
             if known is not None and known.status != "rejected":
                 if not reload:
@@ -61,9 +62,11 @@ def load_prepared(
             findings = file_findings(
                 prepared.extraction, prepared.report_findings, connection, identities
             )
-            return _write(
+            result = _write(
                 connection, run_id, prepared, findings, catalogue, kept, known, identities
             )
+            fault_point("file_recorded", prepared.path.name)
+            return result
     except (IntegrityError, DataError) as exc:
         # The database refused a figure the rules let through; nothing of it was written.
         refusal = finding(

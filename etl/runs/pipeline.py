@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from etl.db import connect
+from etl.faults import fault_point
 from etl.load.lineage import FileResult, SourceFileRow, find_source_files
 from etl.load.prepare import (
     Job,
@@ -175,6 +176,7 @@ def _unread(item: SourceItem) -> Exception:
 def _loaded_before(run: Run, digests: list[str]) -> list[SourceFileRow | None]:
     """Per digest, the row of the same content loaded before; None for new content, and for
     content only ever rejected (it is read again: the rules may have changed)."""
+    fault_point("files_lookup")  # fault tests: etl/faults.py
     with connect(run.engine) as connection:
         known = find_source_files(connection, set(digests))
     rows = [known.get(digest) for digest in digests]

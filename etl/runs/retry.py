@@ -66,10 +66,17 @@ def with_retries(
             if attempt == attempts:
                 raise TransientErrorsExhausted(
                     f"{what}: the database kept failing after {attempt} attempts: "
-                    + " ".join(str(exc).split())[:500]
+                    + _driver_message(exc)
                 ) from exc
             delay = policy.delay(attempt)
             if on_retry is not None:
                 on_retry(attempt, delay, exc)
             time.sleep(delay)
     raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
+
+
+def _driver_message(exc: BaseException) -> str:
+    """The first line of the driver's message: not the statement, not its parameters."""
+    source = getattr(exc, "orig", None) or exc
+    lines = str(source).strip().splitlines() or [type(source).__name__]
+    return " ".join(lines[0].split())[:500]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
@@ -20,9 +21,13 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Engine, func, select, update
+from sqlalchemy.exc import DBAPIError
 
+from etl.config import describe_url
 from etl.db import connect
+from etl.db.failures import storage_error
 from etl.errors import ExitCode, LockHeld, LockLost, RunFailed, TransientErrorsExhausted
+from etl.faults import fault_point
 from etl.load.fact_rows import Catalogue
 from etl.load.lineage import FileResult, RunStatus, RunTrigger, finish_run, record_file, start_run
 from etl.load.sandbox import ReadFailure
@@ -210,6 +215,7 @@ class Run:
             "starting the run",
             lambda: start_run(engine, trigger=options.trigger, command=options.command),
         )
+        fault_point("run_started")  # fault tests: etl/faults.py
         self.abandoned = tuple(
             self.retried("marking dead runs", lambda: mark_abandoned(engine, found_by=self.run_id))
         )
@@ -273,8 +279,10 @@ class Run:
     def broken(self, path: Path, exc: Exception) -> FileResult:
         """A file whose reading or writing raised `exc`: recorded `failed` (the run goes on),
         or, when the options say `stop`, the error propagates."""
-        if self.options.on_broken_file == "stop" or isinstance(
-            exc, TransientErrorsExhausted | LockLost
+        if (
+            self.options.on_broken_file == "stop"
+            or isinstance(exc, TransientErrorsExhausted | LockLost)
+            or storage_error(exc) is not None  # a full disk: no other file will do better
         ):
             raise exc
         message = f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:2000]
@@ -310,6 +318,7 @@ class Run:
     def finish(self, skipped: Sequence[Path] = ()) -> RunSummary:
         """Record the run's end and counts; its summary."""
         results = self.results
+        fault_point("run_end")
         status = self.retried(
             "finishing the run", lambda: finish_run(self.engine, self.run_id, results)
         )
@@ -338,19 +347,44 @@ class Run:
 
 @contextmanager
 def started(engine: Engine, options: RunOptions, on_event: EventSink = discard) -> Iterator[Run]:
-    """Hold the lock, start a run and hand it over; finish it after, or record it failed
-    (a lost database or lock becomes `RunFailed`)."""
-    with (
-        exclusive(
-            engine, wait=options.wait, timeout=options.lock_timeout, on_event=on_event
-        ) as lock,
-        BackgroundCheckpoints(engine) as checkpoints,
-    ):
-        run = Run(engine, lock, options, on_event, checkpoints)
-        try:
-            yield run
-        except BaseException as exc:
-            run.fail(exc)
-            if isinstance(exc, TransientErrorsExhausted | LockLost):
-                raise RunFailed(f"run {run.run_id} failed: {exc}") from exc
+    """Hold the lock, start a run and hand it over; finish it after, or record it failed.
+
+    A lost database or lock, a full disk, a warehouse that cannot be written or is no
+    database (`etl.db.failures.storage_error`) become `RunFailed` saying so; before the run
+    has started, the error itself.
+    """
+    where = f"the warehouse at {describe_url(engine.url)}"
+    try:
+        with (
+            exclusive(
+                engine, wait=options.wait, timeout=options.lock_timeout, on_event=on_event
+            ) as lock,
+            BackgroundCheckpoints(engine) as checkpoints,
+        ):
+            run = Run(engine, lock, options, on_event, checkpoints)
+            try:
+                yield run
+            except BaseException as exc:
+                run.fail(exc)
+                failure = _run_failure(run, exc, where)
+                if failure is None:
+                    raise
+                raise failure from exc
+    except (DBAPIError, OSError, sqlite3.Error) as exc:  # before the run started, or after
+        found = storage_error(exc, where)
+        if found is None:
             raise
+        raise found from exc
+
+
+def _run_failure(run: Run, exc: BaseException, where: str) -> RunFailed | None:
+    """The `RunFailed` a run's error becomes, or None for one that stays as it is (a bug)."""
+    found = storage_error(exc, where)
+    retried = run.options.retry.attempts > 1
+    if isinstance(exc, LockLost) or (isinstance(exc, TransientErrorsExhausted) and retried):
+        return RunFailed(f"run {run.run_id} failed: {exc}")
+    if found is not None:
+        return RunFailed(f"run {run.run_id} failed: {found}")
+    if isinstance(exc, TransientErrorsExhausted):
+        return RunFailed(f"run {run.run_id} failed: {exc}")
+    return None
