@@ -52,12 +52,13 @@ def format_value(value: object) -> str:
 
     A decimal is exact, so it is written in full; a float to at most four places. Blank
     (None) is an empty string, a flag `true`/`false`, a moment `2017-03-31 08:00:00+00:00`,
-    named codes `channel_code=website, ...`.
+    named codes `channel_code=website, ...`. Text is `printable`: a control character in a
+    body's name is shown escaped, never sent to the terminal.
     """
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        return printable(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
@@ -73,8 +74,8 @@ def format_value(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Mapping):
-        return ", ".join(f"{k}={v}" for k, v in value.items())
-    return str(value)
+        return printable(", ".join(f"{k}={v}" for k, v in value.items()))
+    return printable(str(value))
 
 
 #: Characters a terminal acts on instead of showing them (C0 and C1 controls but tab and line

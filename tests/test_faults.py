@@ -32,6 +32,7 @@ from hostile_files import (
     deeply_nested,
     far_cell,
     many_rows,
+    rewritten,
     shared_strings,
 )
 from inbox_files import FIGURES_PER_FILE, synthetic_report
@@ -48,6 +49,7 @@ from etl.errors import ConnectionLost, StorageFull, WarehouseReadOnly
 from etl.extract import read_file
 from etl.runs.commands import load_paths, run_inbox
 from etl.runs.events import RunEvent
+from etl.values import printable
 
 #: Tests that need no second backend (files, names, readers) run on SQLite only: the
 #: warehouse only records what they do, the same way on both.
@@ -827,3 +829,37 @@ def test_kill_9_at_a_hundred_moments_of_300_files(
     url = warehouse_url.render_as_string(hide_password=False)
     moments = random.Random(17)
     _killed_and_finished(engine, url, inbox, [moments.uniform(0.3, 4.0) for _ in range(100)], 300)
+
+
+@sqlite_only
+@pytest.mark.parametrize("fmt", ["table", "csv", "md"])
+def test_control_characters_in_a_cell_are_shown_escaped(
+    engine: Engine, db_env: str, tmp_path: Path, fmt: str
+) -> None:
+    """Text quoted from a file (a figure typed as words, with escape codes in it) in a
+    finding, in every format a person reads."""
+    words = '<c r="C4" t="inlineStr"><is><t>八千\x1b[2J\x1b]0;owned\x07余</t></is></c>'
+    path = rewritten(
+        tmp_path / "inbox" / "a.xlsx",
+        "甲县",
+        {
+            "xl/worksheets/sheet2.xml": lambda xml: xml.replace(
+                b'<c r="C4" s="5" t="n"><v>8052</v></c>', words.encode()
+            )
+        },
+    )
+
+    validated = CliRunner().invoke(main, ["validate", "--format", fmt, str(path)])
+
+    assert validated.exit_code == 2, validated.output
+    assert "\x1b" not in validated.output and "\x07" not in validated.output
+    shown = "八千\\x1b[2J\\x1b]0;owned\\x07余"
+    assert (shown.replace("\\", "\\\\") if fmt == "md" else shown) in validated.output
+
+
+def test_escaping_keeps_text_and_shows_what_a_terminal_would_obey() -> None:
+    assert printable("安陆市　政务公开") == "安陆市　政务公开"
+    assert printable("a\tb\nc") == "a\tb\nc"
+    assert printable("a\tb\nc", name=True) == "a\\x09b\\x0ac"
+    assert printable("\x1b[31m\x9b\u202e\x7f") == "\\x1b[31m\\x9b\\u202e\\x7f"
+    assert printable(os.fsdecode(b"\xff\xfe.csv"), name=True) == "\\xff\\xfe.csv"

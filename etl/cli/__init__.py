@@ -27,6 +27,7 @@ from etl.config import describe_url, resolve_database_url
 from etl.db import create_warehouse_engine, require_head
 from etl.db.failures import storage_error
 from etl.errors import WarehouseError
+from etl.values import printable
 
 #: The width of output that is not a terminal (a pipe, a file, `make demo` in a log) when
 #: COLUMNS does not say: rich would take 80 columns and squeeze tables into ellipses; this lets
@@ -121,7 +122,7 @@ class WarehouseGroup(click.Group):
             app = ctx.find_object(AppContext)
             if app is not None and app.traceback:
                 raise
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {printable(str(exc))}", err=True)
             sys.exit(exc.exit_code)
 
 

@@ -18,6 +18,7 @@ from etl.reports.figures import report_figures
 from etl.reports.named import YearRange
 from etl.runs.commands import LOAD, load_paths
 from etl.runs.events import RunEvent
+from etl.values import printable
 
 #: The events that end a file's turn in a run.
 FILE_DONE = ("file_loaded", "file_unchanged", "file_rejected", "file_failed")
@@ -116,7 +117,7 @@ def load(
         summary = load_paths(engine, list(paths), options=options, on_event=follow)
     for result in summary.files:
         if result.outcome in ("rejected", "failed"):
-            app.out.print(f"rejected {result.path}: {result.message}", markup=False)
+            app.out.print(printable(f"rejected {result.path}: {result.message}"), markup=False)
     app.out.print(
         f"run {summary.run_id} {summary.status}: {summary.loaded} loaded, "
         f"{summary.unchanged} unchanged, {summary.rejected} rejected; "

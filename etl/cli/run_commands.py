@@ -18,6 +18,7 @@ from etl.reports.named import YearRange
 from etl.runs.events import EventSink, RunEvent
 from etl.runs.history import list_runs, run_details
 from etl.runs.retry import RetryPolicy
+from etl.values import printable
 
 
 @main.command("run")
@@ -157,8 +158,13 @@ def _human_sink(app: AppContext) -> EventSink:
         if template is not None:
             console = app.err if event.event in ("lock_wait", "retry") else app.out
             # Plain lines, written as they are: rich's `print` (markup, wrapping, styles) was a
-            # third of a no-op run's own time.
-            console.file.write(template.format(**event.fields) + "\n")
+            # third of a no-op run's own time. Text from a file (a name, a cell quoted in a
+            # message) is `printable`: one line per event, nothing the terminal would obey.
+            fields = {
+                k: printable(v, name=True) if isinstance(v, str) else v
+                for k, v in event.fields.items()
+            }
+            console.file.write(template.format(**fields) + "\n")
 
     return show
 

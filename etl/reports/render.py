@@ -1,5 +1,6 @@
 """Renderers of what listing commands return (a `ReportTable`, or a `ReportBook` of several):
-terminal table (rich), CSV, JSON, Markdown and XLSX, every value through `format_value`.
+terminal table (rich), CSV, JSON, Markdown and XLSX, every value through `format_value` (so
+that a control character in a name is shown escaped, never obeyed; JSON escapes its own).
 
 A person reads the terminal table and Markdown, so there a book's record is shown as
 `field value` lines and an empty listing is left out; CSV and XLSX keep every table whole (a
@@ -17,14 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console, Group, RenderableType
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from etl.errors import UnknownReport
 from etl.output_files import write_output_file
 from etl.reports.result import ReportBook, ReportTable
 from etl.reports.safe import inert_text, set_xlsx_cell
-from etl.values import Value, format_value
+from etl.values import Value, format_value, printable
 
 TABLE_FORMATS = ("table", "csv", "json", "md", "xlsx")
 
@@ -38,7 +39,8 @@ def to_rich(table: ReportTable) -> RenderableType:
     the command prints."""
     if not table.rows and table.note:
         return Group()
-    rich = Table(*table.columns, title=table.title)
+    columns = (Column(Text(printable(c))) for c in table.columns)
+    rich = Table(*columns, title=Text(printable(table.title)))
     for row in table.rows:
         rich.add_row(*(Text(format_value(v)) for v in row))
     return rich
@@ -46,7 +48,8 @@ def to_rich(table: ReportTable) -> RenderableType:
 
 def book_rich(book: ReportBook) -> RenderableType:
     """The record as `field value` lines, then each listing that has rows."""
-    record = Table(box=None, show_header=False, title=book.title, title_justify="left")
+    title = Text(printable(book.title))
+    record = Table(box=None, show_header=False, title=title, title_justify="left")
     for name, value in zip(book.record.columns, book.record.rows[0], strict=True):
         record.add_row(Text(name, style="bold"), Text(format_value(value)))
     return Group(record, *(to_rich(table) for table in book.tables if table.rows))
@@ -61,7 +64,7 @@ def render_rich_text(renderable: object, width: int = 160) -> str:
 
 
 def _csv_rows(writer: Any, table: ReportTable) -> None:
-    writer.writerow([inert_text(c) for c in table.columns])
+    writer.writerow([inert_text(printable(c)) for c in table.columns])
     for row in table.rows:
         writer.writerow([_csv_cell(v) for v in row])
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from etl.values import format_value
+from etl.values import format_value, printable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -33,7 +33,8 @@ def set_xlsx_cell(cell: Any, value: Any) -> None:
     if isinstance(value, Mapping) or (isinstance(value, datetime) and value.tzinfo is not None):
         value = format_value(value)
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XLSX cannot hold
+        # control characters XLSX cannot hold: shown escaped (`printable`), the rest dropped
+        value = ILLEGAL_CHARACTERS_RE.sub("", printable(value))
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl makes any text starting with "=" a formula otherwise
