@@ -98,6 +98,46 @@ def test_garbled_text_is_not_loaded(tmp_path: Path) -> None:
     assert str(finding).endswith(": check the encoding (--encoding) and the header row")
 
 
+BIG5_ENGLISH = "agency,parent_agency,level,year,measure_code,value,unit,label\n測試縣,測試市,縣級,2017,proactive.total,8052,條,主動公開政府信息數量\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (  # a header in English says nothing of the encoding: the cells do (kana, private use)
+            BIG5_ENGLISH,
+            'big5.csv B2: expected Chinese text in UTF-8 or GBK/GB18030, found "代刚カ" (カ U+30AB, kana) after decoding as gb18030: name the file\'s encoding with --encoding (perhaps --encoding big5)',
+        ),
+        (  # common characters both ways: which was meant is the clerk's to say
+            "agency,year,measure_code,value\n測試縣,2017,proactive.total,8052\n",
+            'big5.csv A2: expected text that reads as Chinese in one encoding only, found "代刚郡" as gb18030 and "測試縣" as big5: name the file\'s encoding with --encoding',
+        ),
+    ],
+)
+def test_big5_with_an_english_header_is_not_loaded_garbled(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "big5.csv"
+    path.write_bytes(text.encode("big5"))
+    extraction = read_file(path)
+    assert ([str(f) for f in extraction.findings], extraction.reports) == ([message], [])
+    named = read_file(path, encoding="big5")  # named, it is read as it was written
+    assert [f.rule_code for f in named.findings if f.rule_code == "file.encoding"] == []
+    assert "縣" in " ".join(str(f) for f in named.findings) + "".join(
+        r.header.agency_name for r in named.reports
+    )
+
+
+def test_gbk_with_an_english_header_and_rare_characters_in_names_loads(tmp_path: Path) -> None:
+    """A name or two outside GB2312 (赟, 堃, 喆) is what clerks do type: read."""
+    text = "agency,parent_agency,year,measure_code,value,label\n赟堃喆县,孝感市,2017,proactive.total,8052,主动公开政府信息数量\n安陆市,孝感市,2017,proactive.total,8052,主动公开政府信息数量\n"
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(text.encode("gbk"))
+    extraction = read_file(path)
+    assert extraction.findings == []
+    assert [r.header.agency_name for r in extraction.reports] == ["赟堃喆县", "安陆市"]
+
+
 def test_bytes_in_no_accepted_encoding(tmp_path: Path) -> None:
     path = tmp_path / "latin1.csv"
     path.write_bytes("agency,year\nCaf\xe9,2017\n".encode("latin-1"))
