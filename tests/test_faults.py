@@ -728,6 +728,7 @@ def _terminate_others(url: Any) -> Any:
     return terminate
 
 
+@pytest.mark.parametrize("backend", ["postgresql"])
 @pytest.mark.parametrize("point", etl.faults.POINTS)
 def test_a_backend_terminated_at_each_step_of_a_load(
     backend: str,
@@ -741,8 +742,6 @@ def test_a_backend_terminated_at_each_step_of_a_load(
     """`ogi load` (no retries) with the server ending its sessions at each step: it finishes
     (the sessions were idle: they reconnect, the lock is taken again) or says so in an Error
     line; no file is partial, and the next run loads the rest."""
-    if backend != "postgresql":
-        pytest.skip("terminating a backend is PostgreSQL's")
     inbox = tmp_path / "inbox"
     for name, agency in (("a.xlsx", "甲县"), ("b.xlsx", "乙县")):
         synthetic_report(inbox / name, agency)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 from typing import cast
+from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -48,7 +50,9 @@ def read_workbook(
         source = path if content is None else io.BytesIO(content)
         with FormulaScan(source, archive) as scan:
             _read_book(book, file, scan if extraction.file_format == "xlsx" else None, extraction)
-    except CalamineError as exc:
+    except (CalamineError, ElementTree.ParseError, zipfile.BadZipFile, zlib.error) as exc:
+        # (a sheet's XML is parsed here only for its formulas: entities that expand past
+        # expat's limit, a part that does not inflate, are a damaged file as calamine's are)
         what = extraction.file_format or "spreadsheet"
         found = f"a damaged file ({type(exc).__name__}: {exc})"
         extraction.findings.append(

@@ -112,11 +112,7 @@ class InboxSource(FileSource):
         young: list[Path] = []
         cutoff = time.time() - self.settle_seconds
         for item in list_files([self.inbox]):
-            if (
-                self.settle_seconds > 0
-                and item.refused is None
-                and item.path.lstat().st_mtime > cutoff
-            ):
+            if self.settle_seconds > 0 and item.refused is None and _changed_since(item, cutoff):
                 young.append(item.shown)
                 run.emit("file_skipped", path=str(item.shown), reason="changed in the last seconds")
             else:
@@ -166,6 +162,15 @@ class StoredSource(FileSource):
         if self._scratch is not None:
             self._scratch.cleanup()
             self._scratch = None
+
+
+def _changed_since(item: SourceItem, cutoff: float) -> bool:
+    """Whether the file changed after `cutoff` (one gone since it was listed has not: reading
+    it will say it is gone)."""
+    try:
+        return item.path.lstat().st_mtime > cutoff
+    except OSError:
+        return False
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
@@ -250,7 +255,9 @@ def _kind(path: Path, mode: int) -> str:
 
 
 def _shown(path: Path) -> Path:
-    return Path(printable(str(path), name=True))
+    text = str(path)
+    shown = printable(text, name=True)
+    return path if shown is text else Path(shown)
 
 
 def not_regular(shown: Path, what: str) -> Finding:
@@ -287,14 +294,24 @@ def read_content(item: SourceItem) -> bytes | Finding:
         if exc.errno == errno.ELOOP:
             return not_regular(item.shown, "a symbolic link")
         raise
-    with open(descriptor, "rb", closefd=True) as stream:
+    try:
         mode = os.fstat(descriptor)
         if not stat.S_ISREG(mode.st_mode):
             return not_regular(item.shown, _kind(item.path, mode.st_mode))
         if item.root is not None and not _inside(descriptor, item.root):
             return not_regular(item.shown, "a file outside the folder read")
-        content = stream.read(MAX_FILE_BYTES + 1)
-    too_large = size_findings(Location(item.shown.name), max(len(content), mode.st_size))
+        too_large = size_findings(Location(item.shown.name), mode.st_size)
+        if too_large:
+            return too_large[0]
+        chunks: list[bytes] = []
+        left = MAX_FILE_BYTES + 1
+        while left > 0 and (chunk := os.read(descriptor, min(left, max(mode.st_size, 1) + 1))):
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(descriptor)
+    content = b"".join(chunks)
+    too_large = size_findings(Location(item.shown.name), len(content))  # (grown since)
     return too_large[0] if too_large else content
 
 
