@@ -862,3 +862,26 @@ def test_escaping_keeps_text_and_shows_what_a_terminal_would_obey() -> None:
     assert printable("a\tb\nc", name=True) == "a\\x09b\\x0ac"
     assert printable("\x1b[31m\x9b\u202e\x7f") == "\\x1b[31m\\x9b\\u202e\\x7f"
     assert printable(os.fsdecode(b"\xff\xfe.csv"), name=True) == "\\xff\\xfe.csv"
+
+
+@sqlite_only
+def test_the_file_size_limit_holds_to_its_setting(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 100 kB: a workbook of 95 kB loads, one of 105 kB is refused unread past the limit."""
+    monkeypatch.setattr(etl.extract.files, "MAX_FILE_BYTES", 100 * 1024)
+    inbox = tmp_path / "inbox"
+    base = synthetic_report(tmp_path / "base.xlsx", "基县").stat().st_size
+    for name, size in (("a.xlsx", 95 * 1024), ("b.xlsx", 105 * 1024)):
+        # incompressible: the file grows by as much (and a part's header)
+        padding = random.Random(17).randbytes(size - base - 150)
+        rewritten(inbox / name, name[0], added={"pad.bin": padding})
+    sizes = sorted(p.stat().st_size / 1024 for p in inbox.iterdir())
+    assert 94 < sizes[0] < 96 and 104 < sizes[1] < 106, sizes
+
+    run_inbox(engine, inbox)
+
+    assert outcomes(engine) == [("a.xlsx", "loaded"), ("b.xlsx", "rejected")]
+    assert rows(engine, "SELECT rule_code, expected FROM validation_findings") == [
+        ("file.too_large", "at most 0.1 MB")
+    ]

@@ -33,7 +33,7 @@ from sqlalchemy import Connection, Engine, select, update
 from etl import rules
 from etl.db import connect
 from etl.errors import InputNotFound, InputRefused
-from etl.extract.files import MAX_FILE_BYTES, size_findings
+from etl.extract import files as file_limits
 from etl.load.lineage import FileOutcome, FileResult
 from etl.records import Finding, Location
 from etl.values import printable
@@ -300,18 +300,18 @@ def read_content(item: SourceItem) -> bytes | Finding:
             return not_regular(item.shown, _kind(item.path, mode.st_mode))
         if item.root is not None and not _inside(descriptor, item.root):
             return not_regular(item.shown, "a file outside the folder read")
-        too_large = size_findings(Location(item.shown.name), mode.st_size)
+        too_large = file_limits.size_findings(Location(item.shown.name), mode.st_size)
         if too_large:
             return too_large[0]
         chunks: list[bytes] = []
-        left = MAX_FILE_BYTES + 1
+        left = file_limits.MAX_FILE_BYTES + 1
         while left > 0 and (chunk := os.read(descriptor, min(left, max(mode.st_size, 1) + 1))):
             chunks.append(chunk)
             left -= len(chunk)
     finally:
         os.close(descriptor)
     content = b"".join(chunks)
-    too_large = size_findings(Location(item.shown.name), len(content))  # (grown since)
+    too_large = file_limits.size_findings(Location(item.shown.name), len(content))  # (grown since)
     return too_large[0] if too_large else content
 
 
