@@ -7,6 +7,7 @@ a billion times, elements nested very deep, a sheet of a million rows.
 
 from __future__ import annotations
 
+import struct
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -128,3 +129,24 @@ def many_rows(path: Path, agency: str, rows: int = 1_000_000) -> Path:
         b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (n, n, n) for n in range(100, 100 + rows)
     )
     return rewritten(path, agency, {SHEET: cells_added(xml)})
+
+
+def odd_entry(path: Path, agency: str, *, method: int | None = None, flags: int = 0) -> Path:
+    """A report whose first sheet's zip entry claims another compression `method` (9:
+    deflate64, which zipfile does not know) or carries `flags` (1: encrypted)."""
+    synthetic_report(path, agency)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        local = archive.getinfo(SHEET).header_offset
+    entry = data.find(b"PK\x01\x02", 0)
+    while entry != -1:
+        size = struct.unpack("<H", data[entry + 28 : entry + 30])[0]
+        if data[entry + 46 : entry + 46 + size] == SHEET.encode():
+            for at, flag_at in ((entry + 10, entry + 8), (local + 8, local + 6)):
+                if method is not None:
+                    data[at : at + 2] = struct.pack("<H", method)
+                old = struct.unpack("<H", data[flag_at : flag_at + 2])[0]
+                data[flag_at : flag_at + 2] = struct.pack("<H", old | flags)
+        entry = data.find(b"PK\x01\x02", entry + 4)
+    path.write_bytes(bytes(data))
+    return path

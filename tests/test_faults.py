@@ -32,6 +32,7 @@ from hostile_files import (
     deeply_nested,
     far_cell,
     many_rows,
+    odd_entry,
     rewritten,
     shared_strings,
 )
@@ -107,6 +108,8 @@ HOSTILE = {
     "laughs-workbook.xlsx": lambda p: billion_laughs(p, "笑市", "xl/workbook.xml"),
     "laughs-sheet.xlsx": lambda p: billion_laughs(p, "笑区", "xl/worksheets/sheet1.xml"),
     "nested.xlsx": lambda p: deeply_nested(p, "深县"),
+    "deflate64.xlsx": lambda p: odd_entry(p, "压县", method=9),
+    "encrypted.xlsx": lambda p: odd_entry(p, "密县", flags=1),
 }
 
 
@@ -126,6 +129,8 @@ def test_no_hostile_workbook_stops_the_files_after_it(engine: Engine, tmp_path: 
     assert outcomes(engine) == [
         ("a-good.xlsx", "loaded"),
         ("b-declared.xlsx", "rejected"),
+        ("b-deflate64.xlsx", "rejected"),
+        ("b-encrypted.xlsx", "rejected"),
         ("b-laughs-sheet.xlsx", "rejected"),
         ("b-laughs-strings.xlsx", "rejected"),
         ("b-laughs-workbook.xlsx", "rejected"),

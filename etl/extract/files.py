@@ -188,15 +188,31 @@ def sheet_findings(archive: zipfile.ZipFile, where: Location) -> list[Finding]:
                 shown = f"a shared-string table declaring {count:,} strings"
                 expected = f"at most {MAX_SHARED_STRINGS:,} shared strings"
                 found += _reject("file.too_large", where, expected, shown).findings
-    except (ElementTree.ParseError, zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+    except DAMAGED as exc:
         # (a billion laughs in workbook.xml ends here too: expat refuses the amplification)
-        found += _reject(
-            "file.corrupt",
-            where,
-            "a complete xlsx workbook",
-            f"a damaged workbook ({type(exc).__name__}: {exc})",
-        ).findings
+        if isinstance(exc, RuntimeError) and "encrypted" in str(exc):
+            what = "a part protected by a password"
+        elif isinstance(exc, NotImplementedError):
+            what = "a part compressed as no xlsx writer does"
+        else:
+            what = f"a damaged workbook ({type(exc).__name__}: {exc})"
+        found += _reject("file.corrupt", where, "a complete xlsx workbook", what).findings
     return found
+
+
+#: What reading a zip's parts raises for a damaged or unusual file: a part that does not
+#: inflate, an encrypted one (RuntimeError), a compression zipfile does not know
+#: (NotImplementedError), XML that does not parse.
+DAMAGED = (
+    ElementTree.ParseError,
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    RuntimeError,
+    NotImplementedError,
+    ValueError,
+)
 
 
 def _too_large(where: Location, sheet: str, declared: bool, ref: str, cells: int) -> Finding:

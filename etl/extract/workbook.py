@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import io
 import zipfile
-import zlib
 from pathlib import Path
 from typing import cast
-from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook
 
 from etl import rules
 from etl.errors import UnknownLayout
-from etl.extract.files import MAX_SHEET_CELLS, FormulaScan
+from etl.extract.files import DAMAGED, MAX_SHEET_CELLS, FormulaScan
 from etl.extract.header import parse_header, read_header_sheet
 from etl.extract.longformat import LongReader, find_long_header
 from etl.extract.rows import Rows, SheetData
@@ -50,7 +48,7 @@ def read_workbook(
         source = path if content is None else io.BytesIO(content)
         with FormulaScan(source, archive) as scan:
             _read_book(book, file, scan if extraction.file_format == "xlsx" else None, extraction)
-    except (CalamineError, ElementTree.ParseError, zipfile.BadZipFile, zlib.error) as exc:
+    except (CalamineError, *DAMAGED) as exc:
         # (a sheet's XML is parsed here only for its formulas: entities that expand past
         # expat's limit, a part that does not inflate, are a damaged file as calamine's are)
         what = extraction.file_format or "spreadsheet"
