@@ -116,7 +116,7 @@ def _sniff_zip(
 ) -> Sniffed:
     try:
         archive = zipfile.ZipFile(file)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except DAMAGED as exc:  # (a version zipfile does not know: NotImplementedError)
         return _reject("file.corrupt", where, "a complete xlsx workbook", f"a damaged zip ({exc})")
     sniffed = _check_parts(archive.infolist(), where)
     if check_sheets and sniffed.file_format is not None:
@@ -201,9 +201,11 @@ def sheet_findings(archive: zipfile.ZipFile, where: Location) -> list[Finding]:
 
 
 #: What reading a zip's parts raises for a damaged or unusual file: a part that does not
-#: inflate, an encrypted one (RuntimeError), a compression zipfile does not know
-#: (NotImplementedError), XML that does not parse.
+#: inflate, an encrypted one (RuntimeError), a compression or version zipfile does not know
+#: (NotImplementedError), a part the workbook names that is not there (KeyError), XML that
+#: does not parse. (Found by mutating the sample's bytes at random.)
 DAMAGED = (
+    KeyError,
     ElementTree.ParseError,
     zipfile.BadZipFile,
     zlib.error,
