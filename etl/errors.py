@@ -8,8 +8,10 @@ one of these statuses (`ExitCode`):
 code  name      meaning
 ====  ========  ===========================================================================
 0     OK        done: every file valid, loaded or unchanged
-1     FAILED    an error the message names (`Error: ...`); a run that broke off is recorded
-                failed, and the files it finished before stay loaded
+1     FAILED    an error the message names (`Error: ...`), a full disk, a warehouse that
+                cannot be written or is no database and a lost connection included; a run
+                that broke off is recorded failed, and the files it finished before stay
+                loaded
 2     REJECTED  some files have errors: `ogi validate` lists them, `ogi load` and `ogi run`
                 rejected them and loaded the others (click too exits 2 on a bad option)
 3     LOCKED    another run holds the ETL lock (`LockHeld`); nothing was done
