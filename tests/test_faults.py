@@ -890,3 +890,15 @@ def test_the_file_size_limit_holds_to_its_setting(
     assert rows(engine, "SELECT rule_code, expected FROM validation_findings") == [
         ("file.too_large", "at most 0.1 MB")
     ]
+
+
+def test_the_read_ahead_is_bounded_in_bytes_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large files are held by a reader one or two at a time, not 32: the writer's memory
+    stays bounded whatever size they are."""
+    monkeypatch.setattr(etl.load.sandbox, "READ_AHEAD_BYTES", 100)
+    with etl.load.sandbox.ReaderPool(abs, weigh=lambda size: size) as pool:
+        results = pool.map((Path(f"{n}.xlsx"), 60) for n in range(10))
+        assert next(results) == 60
+        held = [len(reader.given) for reader in pool._readers]
+        assert [next(results) for _ in range(9)] == [60] * 9
+    assert held[0] <= 2

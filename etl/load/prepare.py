@@ -142,7 +142,7 @@ def prepare_files(
                 order.append((_refused(path, content, digest, refused, catalogue), content))
 
     _start_worker(read, encoding, catalogue)  # what the readers, forked later, work with
-    with ReaderPool(_prepare_job, readers=readers) as pool:
+    with ReaderPool(_prepare_job, readers=readers, weigh=_size) as pool:
         from_readers = pool.map(to_readers())
         while True:
             if not order and not _advance(from_readers, order):
@@ -156,6 +156,10 @@ def prepare_files(
                 if isinstance(shipped, PreparedFile):
                     shipped = replace(shipped, content=content)
                 yield shipped
+
+
+def _size(job: Job) -> int:
+    return len(job[1])
 
 
 def _refused(

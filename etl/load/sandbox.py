@@ -46,6 +46,9 @@ READ_SECONDS = 120.0
 #: enough to keep it busy while the writer writes.
 FILES_PER_TASK = 8
 READ_AHEAD_PER_READER = 32
+#: Bytes of files a reader may hold, however few files that is (one at least): what bounds
+#: the writer's memory when the files are large (32 of 50 MB would be 1.6 GB).
+READ_AHEAD_BYTES = 128 * 1024 * 1024
 #: Results read and not yet taken, per reader: what bounds memory however many files a run has.
 HELD_PER_READER = 64
 #: How much of a reader's last words (its stderr) a failure quotes.
@@ -140,8 +143,10 @@ class ReaderPool(Generic[J, R]):
         readers: int = 1,
         memory_bytes: int | None = None,
         seconds: float | None = None,
+        weigh: Callable[[J], int] = lambda _job: 0,
     ) -> None:
         self.task = task
+        self.weigh = weigh  # a job's size, in bytes (`READ_AHEAD_BYTES`)
         self.count = max(1, readers)
         self.memory_bytes = READER_MEMORY_BYTES if memory_bytes is None else memory_bytes
         self.seconds = READ_SECONDS if seconds is None else seconds
@@ -189,8 +194,8 @@ class ReaderPool(Generic[J, R]):
             self._discard(reader)
 
     def _give(self, state: _Jobs[J, R]) -> None:
-        """Give each reader jobs until it holds `READ_AHEAD_PER_READER` (starting readers
-        as there are jobs for them)."""
+        """Give each reader jobs until it holds `READ_AHEAD_PER_READER`, or
+        `READ_AHEAD_BYTES` of them (starting readers as there are jobs for them)."""
         held = self.count * HELD_PER_READER
         for n in range(self.count):
             if n == len(self._readers):
@@ -204,12 +209,16 @@ class ReaderPool(Generic[J, R]):
                 self._discard(reader)
                 reader = self._readers[n] = self._start()
             batch: list[tuple[int, J]] = []
-            while len(reader.given) < READ_AHEAD_PER_READER:
+            weight = sum(self.weigh(state.waiting[seq]) for seq in reader.given)
+            while len(reader.given) < READ_AHEAD_PER_READER and (
+                not reader.given or weight < READ_AHEAD_BYTES
+            ):
                 seq = state.next(held)
                 if seq is None:
                     break
                 reader.given.append(seq)
                 batch.append((seq, state.waiting[seq]))
+                weight += self.weigh(state.waiting[seq])
                 if len(batch) == FILES_PER_TASK:
                     self._send(reader, batch)
                     batch = []
