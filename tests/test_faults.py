@@ -630,8 +630,8 @@ def small_disk(tmp_path: Path) -> Iterator[Path | None]:
     directory.mkdir()
     mounted = _fill_disk(directory, "64m")
     yield directory if mounted else None
-    if mounted:
-        subprocess.run(["umount", str(directory)], check=True)
+    if mounted:  # (lazily: a process the test started may still be closing a file there)
+        subprocess.run(["umount", "--lazy", str(directory)], check=True)
 
 
 def _file_size_limit(limit: int) -> dict[str, Any]:
