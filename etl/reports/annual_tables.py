@@ -19,6 +19,7 @@ from sqlalchemy import Connection, bindparam, text
 
 from etl.layouts import HeaderSpan, get_layout
 from etl.values import Value, plain_value
+from models.facts import FACT_TABLES
 
 #: The sheets of the standard layouts that are official tables, in report order.
 STANDARD_TABLE_SHEETS = {"表二": "table2", "表三": "table3", "表四": "table4"}
@@ -86,19 +87,16 @@ JOIN measures m ON m.measure_code = u.measure_code
 JOIN reports r ON r.report_id = u.report_id
 WHERE r.agency_id = :agency_id AND r.year = :year AND r.is_current"""
 
-#: The reference table that names each dimension's codes (its key is the dimension's name).
+#: The reference table that names each dimension's codes (its key is the dimension's name),
+#: read off the fact tables' foreign keys.
 _DIM_TABLES = {
-    "channel_code": "channels",
-    "category_code": "disclosure_categories",
-    "publisher_group_code": "publisher_groups",
-    "programme_code": "relief_programmes",
-    "relief_category_code": "relief_categories",
-    "request_row_code": "request_rows",
-    "applicant_type_code": "applicant_types",
-    "block_code": "review_blocks",
-    "result_code": "review_results",
-    "table_row_code": "proactive_table_rows",
-    "table_column_code": "proactive_table_columns",
+    column.name: next(iter(column.foreign_keys)).column.table.name
+    for model in FACT_TABLES
+    for column in model.__table__.columns
+    if column.name.endswith("_code")
+    and column.name != "measure_code"
+    and column.foreign_keys
+    and column.name != "unit_code"
 }
 
 
